@@ -1,0 +1,1 @@
+"""mailpulse: SendGrid survey-invitation events into DuckDB, and who to remind."""

@@ -1,0 +1,99 @@
+"""The commands behind the CLI, run in-process or by a live server's admin API: same code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+
+from mailpulse import sql
+from mailpulse.database import Database
+from mailpulse.settings import Settings
+from receiver import oauth
+from receiver.events import Fields
+from receiver.ingest import Delivery, parse, store_parsed
+
+COMMANDS: dict[str, Callable[..., Any]] = {}
+REPROCESS_CHUNK = 200
+
+
+class CommandError(Exception):
+    """A user's mistake: its message is one sentence, shown as is."""
+
+
+def command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    COMMANDS[fn.__name__] = fn
+    return fn
+
+
+@command
+def clients_create(
+    db: Database,
+    settings: Settings,
+    name: str,
+    role: str = "sendgrid",
+    description: str | None = None,
+    support_email: str | None = None,
+) -> dict[str, Any]:
+    if role not in oauth.ROLES:
+        raise CommandError(f"Unknown role {role!r}; the roles are: {', '.join(oauth.ROLES)}.")
+    if not name.strip():
+        raise CommandError("A client needs a name.")
+    try:
+        new = db.write(
+            lambda con: oauth.create_client(con, name.strip(), [role], description, support_email)
+        )
+    except oauth.ClientExists as exc:
+        raise CommandError(str(exc)) from None
+    return {
+        "name": new.name,
+        "client_id": new.client_id,
+        "client_secret": new.client_secret,
+        "roles": new.roles,
+    }
+
+
+@command
+def clients_list(db: Database, settings: Settings) -> list[dict[str, Any]]:
+    frame = db.frame("list_clients")
+    for column in ("created_at", "revoked_at"):
+        frame[column] = frame[column].map(
+            lambda t: t.isoformat() if t is not None and t == t else None
+        )
+    frame["roles"] = frame["roles"].map(list)
+    return frame.to_dict(orient="records")
+
+
+@command
+def clients_revoke(db: Database, settings: Settings, name_or_id: str) -> dict[str, str]:
+    try:
+        client_id = db.write(lambda con: oauth.revoke_client(con, name_or_id))
+    except oauth.UnknownClient as exc:
+        raise CommandError(str(exc)) from None
+    return {"revoked": client_id}
+
+
+@command
+def reprocess(db: Database, settings: Settings) -> dict[str, int]:
+    fields = Fields(settings.campaign_field, settings.employee_field)
+    return db.write(lambda con: rebuild_events(con, fields))
+
+
+def rebuild_events(con: duckdb.DuckDBPyConnection, fields: Fields) -> dict[str, int]:
+    """Derived tables, rebuilt from the raw archive in one transaction: all or nothing."""
+    con.execute(sql.text("clear_derived"))
+    totals = {"batches": 0, "events": 0, "duplicates": 0, "quarantined": 0}
+    after = -1
+    while batch := con.execute(
+        sql.text("next_raw_batches"), {"after": after, "limit": REPROCESS_CHUNK}
+    ).fetchall():
+        for batch_id, received_at, client_id, body in batch:
+            delivery = Delivery(bytes(body), client_id, received_at)
+            outcome = store_parsed(con, batch_id, delivery, parse(delivery, fields))
+            totals["batches"] += 1
+            totals["events"] += outcome.stored
+            totals["duplicates"] += outcome.duplicates
+            totals["quarantined"] += outcome.quarantined
+            after = batch_id
+    return totals

@@ -1,0 +1,52 @@
+"""`mailpulse serve`: one process, the dashboard at / and the receiver at /api."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import streamlit as st
+import uvicorn
+from starlette.routing import Mount
+
+from mailpulse.database import close_shared, shared
+from mailpulse.settings import Settings, install_settings
+from receiver.admin import AdminAccess
+from receiver.app import create_app
+
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+def build(settings: Settings, host: str, port: int) -> st.App:
+    install_settings(settings)
+    database = shared(settings.db)
+    admin = AdminAccess.publish(settings.admin_file, f"http://{loopback_of(host)}:{port}/api/admin")
+    receiver = create_app(settings, database, admin)
+
+    @asynccontextmanager
+    async def lifespan(_: st.App) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            admin.withdraw()
+            close_shared(settings.db)
+
+    return st.App(str(DASHBOARD), routes=[Mount("/api", app=receiver)], lifespan=lifespan)
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    uvicorn.run(build(settings, host, port), host=host, port=port, log_level="info")
+
+
+def loopback_of(host: str) -> str:
+    """The loopback address the CLI can reach a server bound to `host` by."""
+    return "[::1]" if host in ("::", "::1") else "127.0.0.1"
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

@@ -1,0 +1,2 @@
+DELETE FROM events;
+DELETE FROM quarantine;

@@ -1,0 +1,1 @@
+SELECT client_id FROM oauth_clients WHERE name = $name

@@ -1,0 +1,4 @@
+SELECT event, count(*) AS events
+FROM events
+GROUP BY event
+ORDER BY events DESC, event

@@ -1,0 +1,5 @@
+SELECT batch_id, received_at, client_id, body
+FROM raw_batches
+WHERE batch_id > $after
+ORDER BY batch_id
+LIMIT $limit

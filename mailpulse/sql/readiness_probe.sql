@@ -1,0 +1,1 @@
+UPDATE heartbeat SET checked_at = now() WHERE id = 1

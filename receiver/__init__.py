@@ -1,0 +1,1 @@
+"""The receiver: SendGrid's Event Webhook, authenticated, stored exactly once."""

@@ -1,0 +1,77 @@
+"""The loopback-only admin API that lets CLI commands work beside a running server."""
+
+from __future__ import annotations
+
+import hmac
+import inspect
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from mailpulse.commands import COMMANDS, CommandError
+from mailpulse.remote import SECRET_HEADER
+from receiver.dependencies import DatabaseDep, SettingsDep
+from receiver.errors import ApiError
+from receiver.oauth import digest
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class AdminAccess:
+    """A secret shared through a 0600 file beside the database; the server keeps only its hash."""
+
+    file: Path
+    secret_hash: str
+
+    @classmethod
+    def publish(cls, file: Path, url: str) -> AdminAccess:
+        secret = secrets.token_urlsafe(32)
+        file.unlink(missing_ok=True)
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump({"url": url, "secret": secret, "pid": os.getpid()}, out)
+        return cls(file, digest(secret))
+
+    def accepts(self, secret: str) -> bool:
+        return hmac.compare_digest(digest(secret), self.secret_hash)
+
+    def withdraw(self) -> None:
+        self.file.unlink(missing_ok=True)
+
+
+def _admin_caller(request: Request) -> None:
+    admin: AdminAccess | None = request.app.state.admin
+    peer = request.client.host if request.client else ""
+    if admin is None or peer not in LOOPBACK:
+        raise ApiError(403, "forbidden", "The admin API answers only on loopback, to the CLI.")
+    if not admin.accepts(request.headers.get(SECRET_HEADER, "")):
+        raise ApiError(403, "forbidden", "The admin secret is wrong.")
+
+
+@router.post("/admin/commands/{name}", dependencies=[Depends(_admin_caller)])
+async def run_command(
+    name: str,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    arguments: Annotated[dict[str, Any], Body()] = {},  # noqa: B006 (FastAPI copies it)
+) -> dict[str, Any]:
+    command = COMMANDS.get(name)
+    if command is None:
+        raise ApiError(404, "unknown_command", f"There is no command named {name!r}.")
+    try:
+        inspect.signature(command).bind(db, settings, **arguments)
+    except TypeError as exc:
+        raise ApiError(400, "invalid_request", f"Wrong arguments for {name}: {exc}.") from None
+    try:
+        result = await run_in_threadpool(command, db, settings, **arguments)
+    except CommandError as exc:
+        raise ApiError(400, "command_failed", str(exc)) from None
+    return {"result": result}

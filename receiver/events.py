@@ -1,0 +1,170 @@
+"""Tolerant parsing of a SendGrid batch into event rows, or quarantine with a reason."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+MILLISECONDS_ABOVE = 10**11  # larger epoch values are milliseconds
+EARLIEST, LATEST = 0, 32_503_680_000  # 1970 .. 3000: anything else is not a real event time
+COLUMNS = (
+    "event_key", "position", "event", "ts", "email", "campaign", "employee_id", "message_id",
+    "sg_event_id", "type", "reason", "ip", "useragent", "url", "machine_open", "asm_group_id",
+    "payload",
+)  # fmt: skip
+
+
+class BatchRejected(Exception):
+    """The body as a whole is not a SendGrid batch (not JSON, or not an array)."""
+
+
+@dataclass
+class ParsedBatch:
+    rows: dict[str, list[Any]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+    quarantined: list[tuple[int, str, bytes]] = field(default_factory=list)
+    received: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.rows["event_key"])
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which custom args name the campaign and the employee."""
+
+    campaign: str = "campaign"
+    employee: str = "employee_id"
+
+
+def parse_body(body: bytes, fields: Fields) -> ParsedBatch:
+    items = load_json(body)
+    if not isinstance(items, list):
+        raise BatchRejected(f"The body is a JSON {json_type(items)}, not an array of events.")
+    batch = ParsedBatch(received=len(items))
+    seen: set[str] = set()
+    for position, item in enumerate(items):
+        try:
+            row = parse_event(item, fields)
+        except ValueError as exc:
+            batch.quarantined.append((position, str(exc), dumps(item)))
+            continue
+        if row["event_key"] in seen:
+            continue  # repeated inside the batch: stored once
+        seen.add(row["event_key"])
+        row["position"] = position
+        for column in COLUMNS:
+            batch.rows[column].append(row[column])
+    return batch
+
+
+def load_json(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        if "64-bit" not in str(exc):
+            raise BatchRejected(f"The body is not valid JSON: {exc}.") from None
+    try:  # big integers are valid JSON that orjson refuses
+        return json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise BatchRejected(f"The body is not valid JSON: {exc}.") from None
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_event(item: Any, fields: Fields) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise ValueError(f"The event is a JSON {json_type(item)}, not an object.")
+    event = _text(item.get("event"))
+    if not event:
+        raise ValueError("The event has no 'event' type.")
+    ts = parse_timestamp(item.get("timestamp"))
+    sg_event_id = _text(item.get("sg_event_id"))
+    message = _text(item.get("sg_message_id"))
+    email = _text(item.get("email"))
+    return {
+        "event_key": sg_event_id or content_hash(item),
+        "event": event.lower(),
+        "ts": ts,
+        "email": email.lower() if email else None,
+        "campaign": campaign_of(item, fields.campaign),
+        "employee_id": _text(item.get(fields.employee)),
+        "message_id": message.split(".", 1)[0] if message else None,
+        "sg_event_id": sg_event_id,
+        "type": _text(item.get("type")),
+        "reason": _text(item.get("reason")),
+        "ip": _text(item.get("ip")),
+        "useragent": _text(item.get("useragent")),
+        "url": _text(item.get("url")),
+        "machine_open": item.get("sg_machine_open") in (True, "true", 1),
+        "asm_group_id": _integer(item.get("asm_group_id")),
+        "payload": dumps(item).decode(),
+    }
+
+
+def parse_timestamp(value: Any) -> datetime:
+    if isinstance(value, bool) or value is None:
+        raise ValueError("The event has no numeric 'timestamp'.")
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"The event's 'timestamp' {str(value)[:40]!r} is not a number.") from None
+    if not math.isfinite(seconds):
+        raise ValueError("The event's 'timestamp' is not a finite number.")
+    if abs(seconds) > MILLISECONDS_ABOVE:
+        seconds /= 1000
+    if not EARLIEST <= seconds <= LATEST:
+        raise ValueError(f"The event's 'timestamp' {value!r} is outside 1970..3000.")
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def campaign_of(item: dict[str, Any], field_name: str) -> str:
+    category = item.get("category")
+    first = category[0] if isinstance(category, list) and category else category
+    for candidate in (item.get(field_name), item.get("marketing_campaign_name"), first):
+        if text := _text(candidate):
+            return text
+    return "(none)"
+
+
+def content_hash(item: dict[str, Any]) -> str:
+    """SHA-256 of the event's JSON with sorted keys and no spaces (events without sg_event_id)."""
+    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def dumps(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if -(2**63) <= number < 2**63 else None
