@@ -1,0 +1,108 @@
+"""Shared fixtures: a real DuckDB file per test, the real ASGI app, real tokens and signatures."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from fastapi.testclient import TestClient
+
+from mailpulse.database import Database
+from mailpulse.settings import Settings
+from receiver import oauth
+from receiver.app import create_app
+from receiver.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER
+
+# shared/ lies beside the checkout, in the work tree and in CI alike.
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "sendgrid"
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def vectors() -> dict:
+    return json.loads(fixture_bytes("signed_webhook_vectors.json"))
+
+
+class SigningKey:
+    """A throw-away P-256 key that signs like SendGrid: timestamp + raw body."""
+
+    def __init__(self) -> None:
+        self._key = ec.generate_private_key(ec.SECP256R1())
+        der = self._key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        self.public = base64.b64encode(der).decode()
+
+    def headers(self, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        signature = self._key.sign(stamp.encode() + body, ec.ECDSA(hashes.SHA256()))
+        return {SIGNATURE_HEADER: base64.b64encode(signature).decode(), TIMESTAMP_HEADER: stamp}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=tmp_path / "mailpulse.duckdb", _env_file=None)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database(settings.db)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def signing_key() -> SigningKey:
+    return SigningKey()
+
+
+def client_for(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+@pytest.fixture
+def api(settings: Settings) -> Iterator[TestClient]:
+    with client_for(settings) as client:
+        yield client
+
+
+def create_client(api: TestClient, name: str = "sendgrid", roles: list[str] | None = None):
+    database: Database = api.app.state.database
+    return database.write(lambda con: oauth.create_client(con, name, roles or ["sendgrid"]))
+
+
+def get_token(api: TestClient, new_client) -> str:
+    response = api.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(new_client.client_id, new_client.client_secret),
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+@pytest.fixture
+def token(api: TestClient) -> str:
+    return get_token(api, create_client(api))
+
+
+def post_batch(api: TestClient, token: str, body: bytes, **headers: str):
+    return api.post(
+        "/webhooks/sendgrid",
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", **headers},
+    )
+
+
+def count(api_or_db, sql: str) -> int:
+    database = api_or_db if isinstance(api_or_db, Database) else api_or_db.app.state.database
+    with database.cursor() as cur:
+        return cur.execute(sql).fetchall()[0][0]
