@@ -141,3 +141,7 @@ def _first_error(exc: ValidationError) -> str:
 def _fail(message: str) -> int:
     print(f"mailpulse: {message}", file=sys.stderr)
     return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

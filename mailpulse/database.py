@@ -48,11 +48,11 @@ class Database:
         finally:
             cur.close()
 
-    def frame(self, name: str, **params: Any) -> pd.DataFrame:
+    def frame(self, name: str, /, **params: Any) -> pd.DataFrame:
         with self.cursor() as cur:
             return cur.execute(sql.text(name), params).df()
 
-    def rows(self, name: str, **params: Any) -> list[tuple]:
+    def rows(self, name: str, /, **params: Any) -> list[tuple]:
         with self.cursor() as cur:
             return cur.execute(sql.text(name), params).fetchall()
 

@@ -1,0 +1,55 @@
+import subprocess
+import sys
+import threading
+
+import duckdb
+import pytest
+
+from mailpulse.database import Database, DatabaseBusy
+
+
+def test_migrations_are_versioned_and_run_once(settings) -> None:
+    Database(settings.db).close()
+    db = Database(settings.db)
+    assert db.rows("client_by_name", name="nobody") == []
+    with db.cursor() as cur:
+        assert cur.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+    db.close()
+
+
+def test_a_second_process_is_refused_with_a_clear_error(settings, db) -> None:
+    code = (
+        "from pathlib import Path; from mailpulse.database import Database; "
+        f"Database(Path({str(settings.db)!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert DatabaseBusy.__name__ in done.stderr and "in use by another process" in done.stderr
+
+
+def test_concurrent_writes_share_commits(db: Database) -> None:
+    db.write(lambda con: con.execute("CREATE TABLE t (n INTEGER)"))
+    gate = threading.Event()
+    db.writer.submit(lambda con: gate.wait(5))  # holds the writer while the others queue up
+    futures = [
+        db.writer.submit(lambda con, n=n: con.execute("INSERT INTO t VALUES ($n)", {"n": n}))
+        for n in range(50)
+    ]
+    gate.set()
+    for future in futures:
+        future.result(timeout=10)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM t").fetchall() == [(50,)]
+
+
+def test_a_failing_job_fails_alone_and_its_neighbours_commit(db: Database) -> None:
+    db.write(lambda con: con.execute("CREATE TABLE t (n INTEGER)"))
+    gate = threading.Event()
+    db.writer.submit(lambda con: gate.wait(5))
+    good = db.writer.submit(lambda con: con.execute("INSERT INTO t VALUES (1)"))
+    bad = db.writer.submit(lambda con: con.execute("INSERT INTO nowhere VALUES (1)"))
+    gate.set()
+    good.result(timeout=10)
+    with pytest.raises(duckdb.CatalogException):
+        bad.result(timeout=10)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM t").fetchall() == [(1,)]
