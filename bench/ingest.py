@@ -1,4 +1,4 @@
-"""Ingest through HTTP: signed-free, OAuth-authenticated 1000-event batches against `mailpulse serve`.
+"""Ingest through HTTP: OAuth-authenticated 1000-event batches against `mailpulse serve`.
 
     python bench/ingest.py --stored 0 --stored 1000000 [--batches 200] [--clients 4]
 
