@@ -13,6 +13,7 @@ from starlette.routing import Mount
 
 from mailpulse.database import close_shared, shared
 from mailpulse.settings import Settings, install_settings
+from receiver import metrics
 from receiver.admin import AdminAccess
 from receiver.app import create_app
 
@@ -24,6 +25,7 @@ def build(settings: Settings, host: str, port: int) -> st.App:
     database = shared(settings.db)
     admin = AdminAccess.publish(settings.admin_file, f"http://{loopback_of(host)}:{port}/api/admin")
     receiver = create_app(settings, database, admin)
+    metrics.publish(receiver.state.metrics)
 
     @asynccontextmanager
     async def lifespan(_: st.App) -> AsyncIterator[None]:

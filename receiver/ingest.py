@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import duckdb
@@ -69,13 +69,19 @@ def store_parsed(
 ) -> Outcome:
     if isinstance(parsed, BatchRejected):
         _quarantine(con, batch_id, delivery.received_at, None, str(parsed), delivery.body)
-        return Outcome(0, 0, 0, 1, rejection=str(parsed))
-    stored = _insert_events(con, batch_id, delivery.received_at, parsed) if parsed.count else 0
-    for position, reason, payload in parsed.quarantined:
-        _quarantine(con, batch_id, delivery.received_at, position, reason, payload)
-    quarantined = len(parsed.quarantined)
-    duplicates = parsed.received - quarantined - stored
-    return Outcome(parsed.received, stored, duplicates, quarantined)
+        outcome = Outcome(0, 0, 0, 1, rejection=str(parsed))
+    else:
+        stored = _insert_events(con, batch_id, delivery.received_at, parsed) if parsed.count else 0
+        for position, reason, payload in parsed.quarantined:
+            _quarantine(con, batch_id, delivery.received_at, position, reason, payload)
+        quarantined = len(parsed.quarantined)
+        duplicates = parsed.received - quarantined - stored
+        outcome = Outcome(parsed.received, stored, duplicates, quarantined)
+    con.execute(
+        sql.text("insert_batch_outcome"),
+        {"batch_id": batch_id, "received_at": delivery.received_at, **asdict(outcome)},
+    )
+    return outcome
 
 
 def _insert_events(

@@ -87,3 +87,16 @@ def _counter(noun: str, help_text: str, label: str, values: Counter[str]) -> lis
 def _single(noun: str, help_text: str, value: int) -> list[str]:
     name = f"mailpulse_{noun}_total"
     return [f"# HELP {name} {help_text}", f"# TYPE {name} counter", f"{name} {value}"]
+
+
+_published: Metrics | None = None
+
+
+def publish(metrics: Metrics) -> None:
+    """Makes the serving receiver's counters visible to the dashboard in the same process."""
+    global _published
+    _published = metrics
+
+
+def published() -> Metrics | None:
+    return _published

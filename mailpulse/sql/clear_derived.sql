@@ -1,2 +1,3 @@
 DELETE FROM events;
 DELETE FROM quarantine;
+DELETE FROM batch_outcomes;

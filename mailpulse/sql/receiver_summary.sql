@@ -1,5 +1,10 @@
 SELECT
-    (SELECT count(*) FROM raw_batches) AS batches,
-    (SELECT max(received_at) FROM raw_batches) AS last_batch_at,
-    (SELECT count(*) FROM events) AS events,
-    (SELECT count(*) FROM quarantine) AS quarantined
+    count(*) AS batches,
+    max(received_at) AS last_batch_at,
+    coalesce(sum(received), 0)::BIGINT AS events_received,
+    coalesce(sum(stored), 0)::BIGINT AS events_stored,
+    coalesce(sum(duplicates), 0)::BIGINT AS duplicates,
+    coalesce(sum(quarantined), 0)::BIGINT AS quarantined,
+    count(*) FILTER (WHERE rejection IS NOT NULL) AS rejected_batches,
+    (SELECT max(ts) FROM events) AS last_event_at
+FROM batch_outcomes

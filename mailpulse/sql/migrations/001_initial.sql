@@ -7,6 +7,17 @@ CREATE TABLE raw_batches (
     body        BLOB NOT NULL
 );
 
+-- What each archived batch became (derived: `reprocess` rebuilds it with the events).
+CREATE TABLE batch_outcomes (
+    batch_id    BIGINT PRIMARY KEY,
+    received_at TIMESTAMPTZ NOT NULL,
+    received    INTEGER NOT NULL,
+    stored      INTEGER NOT NULL,
+    duplicates  INTEGER NOT NULL,
+    quarantined INTEGER NOT NULL,
+    rejection   VARCHAR
+);
+
 -- One row per distinct event. No key on event_key: dedupe checks only the batch's time span.
 CREATE TABLE events (
     event_key      VARCHAR NOT NULL,

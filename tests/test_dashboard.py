@@ -1,0 +1,81 @@
+"""Every page runs through Streamlit's AppTest on an empty database and on real fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from streamlit.testing.v1 import AppTest
+
+from mailpulse.database import close_shared, shared
+from mailpulse.settings import Settings, install_settings
+from receiver.events import Fields
+from receiver.ingest import Delivery, parse, store
+from tests.conftest import fixture_bytes
+
+ENTRY = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+PAGES = ["app_pages/receiver.py", "app_pages/setup.py"]
+
+
+@pytest.fixture
+def dashboard_settings(settings: Settings) -> Iterator[Settings]:
+    install_settings(settings)
+    yield settings
+    close_shared(settings.db)
+
+
+def load(settings: Settings, *names: str) -> None:
+    database = shared(settings.db)
+    for name in names:
+        delivery = Delivery(fixture_bytes(name), "test", datetime.now(UTC))
+        database.write(lambda con, d=delivery: store(con, d, parse(d, Fields())))
+
+
+def run_page(page: str) -> AppTest:
+    app = AppTest.from_file(ENTRY, default_timeout=30).run()
+    if page != PAGES[0]:
+        app.switch_page(page).run()
+    return app
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_database(dashboard_settings: Settings, page: str) -> None:
+    app = run_page(page)
+    assert not app.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_the_synthetic_survey_loaded(
+    dashboard_settings: Settings, page: str
+) -> None:
+    load(dashboard_settings, "sample_batch_survey_synthetic.json", "sample_batch.json")
+    app = run_page(page)
+    assert not app.exception
+
+
+def test_the_receiver_page_shows_what_arrived(dashboard_settings: Settings) -> None:
+    load(dashboard_settings, "sample_batch.json")
+    app = run_page("app_pages/receiver.py")
+    values = {m.label: m.value for m in app.metric}
+    assert values["Batches"] == "1"
+    assert values["Events stored"] == "17"
+    assert values["Duplicates skipped"] == "1"
+
+
+def test_a_password_keeps_the_dashboard_closed_until_given(settings: Settings) -> None:
+    protected = settings.model_copy(update={"dashboard_password": SecretStr("s3cret")})
+    install_settings(protected)
+    try:
+        app = AppTest.from_file(ENTRY, default_timeout=30).run()
+        assert not app.metric
+        app.text_input[0].input("wrong")
+        app.button[0].click().run()
+        assert app.error and not app.metric
+        app.text_input[0].input("s3cret")
+        app.button[0].click().run()
+        assert [m.label for m in app.metric][:1] == ["Batches"]
+    finally:
+        close_shared(settings.db)
