@@ -37,7 +37,8 @@ async def sendgrid_webhook(
     fields = Fields(settings.campaign_field, settings.employee_field)
     parsed = await run_in_threadpool(parse, delivery, fields)
     outcome = await _store(db, delivery, parsed, metrics)
-    metrics.ingested(parsed.rows["event"] if isinstance(parsed, ParsedBatch) else [], outcome)
+    types = [row["event"] for row in parsed.rows] if isinstance(parsed, ParsedBatch) else []
+    metrics.ingested(types, outcome)
     if outcome.rejection:
         metrics.batch("rejected")
         raise ApiError(400, "invalid_body", f"{outcome.rejection} It is kept in quarantine.")

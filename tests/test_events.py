@@ -16,7 +16,8 @@ def parsed(**overrides) -> dict:
     "stamp", [1736245803, 1736245803.0, "1736245803", " 1736245803 ", 1736245803000]
 )
 def test_timestamps_as_int_float_string_or_milliseconds_mean_the_same_instant(stamp) -> None:
-    assert parsed(timestamp=stamp)["ts"] == datetime(2025, 1, 7, 10, 30, 3, tzinfo=UTC)
+    instant = datetime(2025, 1, 7, 10, 30, 3, tzinfo=UTC)
+    assert parsed(timestamp=stamp)["ts"] == instant.timestamp() * 1_000_000
 
 
 @pytest.mark.parametrize("stamp", [None, "soon", True, float("nan"), 10**20, -5, [1]])
@@ -78,7 +79,7 @@ def test_numbers_where_strings_belong_are_stored_as_text() -> None:
 
 def test_the_same_event_twice_in_one_batch_is_kept_once() -> None:
     one = event()
-    assert parse_body(batch(one, one), FIELDS).count == 1
+    assert len(parse_body(batch(one, one), FIELDS).rows) == 1
 
 
 def test_a_body_that_is_not_an_array_is_rejected_with_a_reason() -> None:
@@ -88,4 +89,4 @@ def test_a_body_that_is_not_an_array_is_rejected_with_a_reason() -> None:
 
 def test_integers_too_big_for_64_bits_are_still_json() -> None:
     body = b'[{"event":"open","timestamp":1736245803,"huge":123456789012345678901234567890}]'
-    assert parse_body(body, FIELDS).count == 1
+    assert len(parse_body(body, FIELDS).rows) == 1

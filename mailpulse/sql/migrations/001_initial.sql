@@ -38,7 +38,7 @@ CREATE TABLE events (
     url            VARCHAR,
     machine_open   BOOLEAN NOT NULL,
     asm_group_id   BIGINT,
-    payload        JSON NOT NULL
+    payload        VARCHAR NOT NULL  -- the event as JSON text
 );
 
 -- Authenticated data that could not be stored as events: a whole body (position NULL) or one element.
