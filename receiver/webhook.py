@@ -13,8 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from receiver import signature
 from receiver.dependencies import DatabaseDep, MetricsDep, SendGridClient, SettingsDep
 from receiver.errors import ApiError
-from receiver.events import BatchRejected, Fields, ParsedBatch
-from receiver.ingest import Delivery, Outcome, parse, store
+from receiver.events import BatchRejected, Fields
+from receiver.ingest import Delivery, Outcome, Prepared, parse, store
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -37,7 +37,7 @@ async def sendgrid_webhook(
     fields = Fields(settings.campaign_field, settings.employee_field)
     parsed = await run_in_threadpool(parse, delivery, fields)
     outcome = await _store(db, delivery, parsed, metrics)
-    types = [row["event"] for row in parsed.rows] if isinstance(parsed, ParsedBatch) else []
+    types = parsed.events["event"].to_pylist() if isinstance(parsed, Prepared) else []
     metrics.ingested(types, outcome)
     if outcome.rejection:
         metrics.batch("rejected")
@@ -99,7 +99,7 @@ def _verify(request: Request, body: bytes, settings: SettingsDep, metrics: Metri
 
 
 async def _store(
-    db: DatabaseDep, delivery: Delivery, parsed: ParsedBatch | BatchRejected, metrics: MetricsDep
+    db: DatabaseDep, delivery: Delivery, parsed: Prepared | BatchRejected, metrics: MetricsDep
 ) -> Outcome:
     future = db.writer.submit(lambda con: store(con, delivery, parsed))
     try:
