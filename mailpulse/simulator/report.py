@@ -21,7 +21,7 @@ def describe(now: Progress, before: Progress | None, story: datetime) -> str:
         f"[{_clock(now.elapsed)}] story {story:%a %H:%M} UTC | {happening} | posted "
         f"{sg.events_accepted:,}/{now.events_total:,} events in {sg.batches_accepted:,} batches, "
         f"{refused} refused, {sg.retries} retries, {sg.batches_repeated} sent twice | "
-        f"{now.completions_recorded:,} surveys completed"
+        f"completions: {now.completions_recorded:,}"
     )
     if refused > refused_before:
         line += f"\n    last refusal: {sg.last_refusal}"
@@ -36,9 +36,9 @@ def summary(progress: Progress) -> str:
     return (
         f"Stopped after {_clock(progress.elapsed)}: {sg.events_accepted:,} events accepted in "
         f"{sg.batches_accepted:,} batches ({rate:,.0f} events/s), {sg.events_stored:,} stored, "
-        f"{sg.batches_repeated} batches sent twice ({sg.duplicates:,} duplicates skipped), "
-        f"{sg.answers_rejected} answers refused, {sg.tokens_fetched} tokens fetched, "
-        f"{progress.completions_recorded:,} surveys completed."
+        f"batches sent twice: {sg.batches_repeated} ({sg.duplicates:,} duplicates skipped), "
+        f"answers refused: {sg.answers_rejected}, tokens fetched: {sg.tokens_fetched}, "
+        f"survey completions: {progress.completions_recorded:,}."
     )
 
 

@@ -171,7 +171,7 @@ class _Writer:
                 HUMAN_GAP if opens else NO_OPEN_CLICK_GAP,
                 shapes.click(rng, message, ip, agent, url),
             )
-            if rng.random() < COMPLETES:
+            if who.employee_id and rng.random() < COMPLETES:  # the survey knows employees only
                 script.add(clicked + rng.uniform(180, 1200), HUMAN_GAP, None)
         self._opt_out(script, message, seen + rng.uniform(30, 600), ip, agent)
 

@@ -86,7 +86,8 @@ def on_clock(
             previous = ts
             due = ts + rng.random()
             if step.event is None:
-                completions.append(Completion(due, script.employee_id or "", ts))
+                if script.employee_id:
+                    completions.append(Completion(due, script.employee_id, ts))
                 continue
             if rng.random() < LATE_SHARE:
                 due += rng.uniform(*LATE_SECONDS)
