@@ -33,7 +33,7 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "mailpulse.cli", "serve", "--port", str(self.port)]
+        command = [sys.executable, "-m", "mailpulse", "serve", "--port", str(self.port)]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
@@ -56,7 +56,7 @@ class Server:
             self.process.wait(10)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, "-m", "mailpulse.cli", *args]
+        command = [sys.executable, "-m", "mailpulse", *args]
         return subprocess.run(command, env=self.env, cwd=ROOT, capture_output=True, text=True)
 
     def token(self, name: str = "sendgrid") -> str:
