@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from mailpulse import remote
 from mailpulse.commands import CommandError
 from mailpulse.database import DatabaseBusy
+from mailpulse.funnel import SEGMENTS
 from mailpulse.settings import Settings
 
 
@@ -52,6 +53,8 @@ def parser() -> argparse.ArgumentParser:
     revoke = client_verbs.add_parser("revoke", help="Revoke a client; its tokens die at once.")
     revoke.add_argument("name_or_id", help="The client's name or id.")
     revoke.set_defaults(handler=_clients_revoke)
+    _add_roster_verbs(verbs)
+    _add_report_verbs(verbs)
 
     reprocess = verbs.add_parser("reprocess", help="Rebuild events from the raw archive.")
     reprocess.set_defaults(handler=_reprocess)
@@ -141,6 +144,117 @@ def _first_error(exc: ValidationError) -> str:
 def _fail(message: str) -> int:
     print(f"mailpulse: {message}", file=sys.stderr)
     return 1
+
+
+def _add_roster_verbs(verbs: argparse._SubParsersAction) -> None:
+    roster = verbs.add_parser("roster", help="The employees the survey is sent to.")
+    roster_verbs = roster.add_subparsers(required=True, metavar="ACTION")
+    imported = roster_verbs.add_parser("import", help="Import a roster CSV (employee_id,email).")
+    imported.add_argument("file", help="The roster CSV file.")
+    imported.add_argument(
+        "--replace", action="store_true", help="Mark employees missing from the file inactive."
+    )
+    imported.set_defaults(handler=_roster_import)
+    completions = verbs.add_parser("completions", help="Survey completions.")
+    completion_verbs = completions.add_subparsers(required=True, metavar="ACTION")
+    recorded = completion_verbs.add_parser(
+        "import", help="Record completions from a CSV (employee_id or email, completed_at)."
+    )
+    recorded.add_argument("file", help="The completions CSV file.")
+    recorded.add_argument("--campaign", required=True, help="The campaign they completed.")
+    recorded.set_defaults(handler=_completions_import)
+
+
+def _add_report_verbs(verbs: argparse._SubParsersAction) -> None:
+    campaigns = verbs.add_parser("campaigns", help="Campaigns with event counts and times.")
+    campaigns.add_argument("--json", action="store_true", help="Print JSON.")
+    campaigns.set_defaults(handler=_campaigns)
+    funnel = verbs.add_parser("funnel", help="Employees per funnel stage of a campaign.")
+    funnel.add_argument("--campaign", required=True, help="The campaign.")
+    funnel.add_argument("--json", action="store_true", help="Print JSON.")
+    funnel.set_defaults(handler=_funnel)
+    reminders = verbs.add_parser("reminders", help="The reminder CSV of one segment.")
+    reminders.add_argument("--campaign", required=True, help="The campaign.")
+    reminders.add_argument(
+        "--segment", required=True, help=f"Who to remind: {', '.join(SEGMENTS)}."
+    )
+    reminders.add_argument("--output", help="Write the CSV to this file instead of stdout.")
+    reminders.set_defaults(handler=_reminders)
+
+
+def _roster_import(settings: Settings, args: argparse.Namespace) -> int:
+    text = _read_text(args.file)
+    result = remote.run(settings, "roster_import", text=text, replace=args.replace)
+    print(
+        f"Imported the roster: {result['inserted']} new, {result['updated']} updated, "
+        f"{result['deactivated']} marked inactive."
+    )
+    return 0
+
+
+def _completions_import(settings: Settings, args: argparse.Namespace) -> int:
+    text = _read_text(args.file)
+    result = remote.run(settings, "completions_import", text=text, campaign=args.campaign)
+    print(
+        f"Recorded completions of {result['recorded']} employees in {result['campaign']} "
+        f"({result['new']} new)."
+    )
+    return 0
+
+
+def _campaigns(settings: Settings, args: argparse.Namespace) -> int:
+    rows = remote.run(settings, "campaigns_list")
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print("No campaigns yet: no event has arrived.")
+    for row in rows:
+        print(
+            f"{row['campaign']:<32} {row['events']:>10,} events  "
+            f"{row['first_event_at']} .. {row['last_event_at']}"
+        )
+    return 0
+
+
+def _funnel(settings: Settings, args: argparse.Namespace) -> int:
+    report = remote.run(settings, "funnel_report", campaign=args.campaign)
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"{report['campaign']}: {sum(report['stages'].values()):,} employees")
+    for name, count in [*report["stages"].items(), *report["flags"].items()]:
+        print(f"  {name:<14} {count:>9,}")
+    return 0
+
+
+def _reminders(settings: Settings, args: argparse.Namespace) -> int:
+    result = remote.run(settings, "reminders_export", campaign=args.campaign, segment=args.segment)
+    data = result["csv"].encode("utf-8")
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        raise CommandError(f"Cannot write {args.output}: {exc.strerror}.") from None
+    print(f"Wrote {result['rows']} {args.segment} reminders of {args.campaign} to {args.output}.")
+    return 0
+
+
+def _read_text(path: str) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"There is no file {path}.") from None
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CommandError(f"{path} is not UTF-8 text: save it as CSV UTF-8.") from None
 
 
 if __name__ == "__main__":

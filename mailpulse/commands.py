@@ -7,7 +7,8 @@ from typing import Any
 
 import duckdb
 
-from mailpulse import sql
+from mailpulse import completions, funnel, reminders, roster, sql
+from mailpulse.csvfile import CsvRejected
 from mailpulse.database import Database
 from mailpulse.settings import Settings
 from receiver import oauth
@@ -97,3 +98,63 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, fields: Fields) -> dict[str, 
             totals["quarantined"] += outcome.quarantined
             after = batch_id
     return totals
+
+
+@command
+def roster_import(
+    db: Database, settings: Settings, text: str, replace: bool = False
+) -> dict[str, int]:
+    try:
+        return roster.import_roster(db, text, replace=replace).as_dict()
+    except CsvRejected as exc:
+        raise CommandError(str(exc)) from None
+
+
+@command
+def completions_import(
+    db: Database, settings: Settings, text: str, campaign: str
+) -> dict[str, object]:
+    _require_campaign(db, campaign)
+    try:
+        return completions.import_completions(db, campaign, text).as_dict()
+    except CsvRejected as exc:
+        raise CommandError(str(exc)) from None
+
+
+@command
+def campaigns_list(db: Database, settings: Settings) -> list[dict[str, Any]]:
+    frame = funnel.campaigns(db)
+    for column in ("first_event_at", "last_event_at"):
+        frame[column] = frame[column].map(lambda t: t.isoformat())
+    return frame.to_dict(orient="records")
+
+
+@command
+def funnel_report(db: Database, settings: Settings, campaign: str) -> dict[str, Any]:
+    _require_campaign(db, campaign)
+    frame = funnel.funnel(db, campaign, settings.bot_click_seconds)
+    return {
+        "campaign": campaign,
+        "stages": funnel.stage_counts(frame),
+        "flags": funnel.flag_counts(frame),
+    }
+
+
+@command
+def reminders_export(
+    db: Database, settings: Settings, campaign: str, segment: str
+) -> dict[str, Any]:
+    """The CSV as text (JSON carries it through the admin API), with its row count."""
+    if segment not in funnel.SEGMENTS:
+        raise CommandError(str(funnel.UnknownSegment(segment)))
+    _require_campaign(db, campaign)
+    chosen = funnel.segment(funnel.funnel(db, campaign, settings.bot_click_seconds), segment)
+    return {"rows": len(chosen), "csv": reminders.reminders_csv(chosen).decode("utf-8")}
+
+
+def _require_campaign(db: Database, campaign: str) -> None:
+    if not funnel.campaign_exists(db, campaign):
+        raise CommandError(
+            f"There is no campaign {campaign!r}: no event has arrived for it "
+            "(`mailpulse campaigns` lists them)."
+        )

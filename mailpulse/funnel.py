@@ -1,0 +1,69 @@
+"""The funnel of a campaign, one row per employee, exactly as `sql/funnel.sql` defines it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from mailpulse import sql
+from mailpulse.database import Database
+
+STAGES = ("completed", "clicked", "opened", "delivered", "bounced", "deferred", "sent", "not_sent")
+FLAGS = ("opted_out", "machine_open", "bot_click")
+COLUMNS = (
+    "employee_id", "email", "name", "department", "manager", "location", "stage",
+    *FLAGS, "delivered_at", "opened_at", "clicked_at", "last_event_at", "reason",
+)  # fmt: skip
+# Reminder segments by stage; opted_out is the flag, and its employees are in no other segment.
+SEGMENTS: dict[str, tuple[str, ...]] = {
+    "not_sent": ("not_sent",),
+    "undelivered": ("bounced",),
+    "pending": ("sent", "deferred"),
+    "unopened": ("delivered",),
+    "unclicked": ("opened",),
+    "incomplete": ("clicked",),
+    "opted_out": (),
+}
+
+
+class UnknownSegment(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"There is no segment {name!r}; the segments are: {', '.join(SEGMENTS)}.")
+
+
+def funnel(db: Database, campaign: str, bot_click_seconds: int) -> pd.DataFrame:
+    """Sorted by employee_id (unknown people first), then email."""
+    return _frame(db, "funnel", campaign=campaign, bot_click_seconds=bot_click_seconds)
+
+
+def campaigns(db: Database) -> pd.DataFrame:
+    return _frame(db, "campaigns")
+
+
+def campaign_exists(db: Database, campaign: str) -> bool:
+    return bool(db.rows("campaign_exists", campaign=campaign)[0][0])
+
+
+def segment(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    if name not in SEGMENTS:
+        raise UnknownSegment(name)
+    if name == "opted_out":
+        return frame[frame["opted_out"]]
+    return frame[frame["stage"].isin(SEGMENTS[name]) & ~frame["opted_out"]]
+
+
+def stage_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Every stage, zeros included, in funnel order."""
+    counts = frame["stage"].value_counts()
+    return {stage: int(counts.get(stage, 0)) for stage in STAGES}
+
+
+def flag_counts(frame: pd.DataFrame) -> dict[str, int]:
+    return {flag: int(frame[flag].sum()) for flag in FLAGS}
+
+
+def _frame(db: Database, name: str, **params: Any) -> pd.DataFrame:
+    # Through Arrow: several times faster than DuckDB's own DataFrame conversion for wide frames.
+    with db.cursor() as cur:
+        return cur.sql(sql.text(name), params=params or None).to_arrow_table().to_pandas()

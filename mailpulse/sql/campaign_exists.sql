@@ -1,0 +1,2 @@
+-- Whether any event belongs to $campaign.
+SELECT EXISTS (SELECT 1 FROM events WHERE campaign = $campaign)
