@@ -4,12 +4,22 @@ import streamlit as st
 
 from dashboard.access import require_access
 
-st.set_page_config(page_title="mailpulse", page_icon="📬", layout="wide")
+st.set_page_config(page_title="mailpulse", page_icon=":material/mark_email_read:", layout="wide")
 require_access()
 page = st.navigation(
-    [
-        st.Page("app_pages/receiver.py", title="Receiver", icon="📥", default=True),
-        st.Page("app_pages/setup.py", title="Setup", icon="🔧"),
-    ]
+    {
+        "Survey": [
+            st.Page(
+                "app_pages/overview.py", title="Overview", icon=":material/insights:", default=True
+            ),
+            st.Page("app_pages/people.py", title="People", icon=":material/person_search:"),
+            st.Page("app_pages/teams.py", title="Teams", icon=":material/groups:"),
+            st.Page("app_pages/reminders.py", title="Reminders", icon=":material/outgoing_mail:"),
+        ],
+        "Admin": [
+            st.Page("app_pages/receiver.py", title="Receiver", icon=":material/move_to_inbox:"),
+            st.Page("app_pages/setup.py", title="Setup", icon=":material/settings:"),
+        ],
+    }
 )
 page.run()

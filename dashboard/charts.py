@@ -6,7 +6,54 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-BLUE, GREY = "#2563eb", "#94a3b8"
+from mailpulse.funnel import STAGES
+
+STAGE_COLOURS = {
+    "completed": "#15803d", "clicked": "#22c55e", "opened": "#86efac", "delivered": "#93c5fd",
+    "bounced": "#ef4444", "deferred": "#fbbf24", "sent": "#cbd5e1", "not_sent": "#e2e8f0",
+}  # fmt: skip
+
+
+def funnel(steps: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    figure.add_trace(
+        go.Funnel(name="as SendGrid counts (machines included)", y=steps["step"],
+                  x=steps["with_machines"], marker_color="#cbd5e1", textinfo="value")
+    )  # fmt: skip
+    figure.add_trace(
+        go.Funnel(name="people (machine opens and bot clicks excluded)", y=steps["step"],
+                  x=steps["people"], marker_color="#2563eb", textinfo="value+percent initial")
+    )  # fmt: skip
+    figure.update_layout(funnelmode="overlay", title="Funnel")
+    return _tidy(figure)
+
+
+def events_over_time(frame: pd.DataFrame) -> go.Figure:
+    figure = px.bar(frame, x="hour", y="events", color="event", title="Events per hour")
+    return _tidy(figure)
+
+
+def delivery_to_open(hours: pd.Series) -> go.Figure:
+    figure = px.histogram(hours.rename("hours"), x="hours", nbins=48,
+                          title="Hours from delivery to first human open")  # fmt: skip
+    figure.update_layout(showlegend=False, yaxis_title="people")
+    return _tidy(figure)
+
+
+def bounce_reasons(frame: pd.DataFrame) -> go.Figure:
+    figure = px.bar(frame, x="recipients", y="reason", color="kind", orientation="h",
+                    title="Bounce and drop reasons")  # fmt: skip
+    figure.update_yaxes(autorange="reversed", title="")
+    return _tidy(figure)
+
+
+def team_mix(mix: pd.DataFrame, by: str) -> go.Figure:
+    long = mix.melt(id_vars=by, value_vars=list(STAGES), var_name="stage", value_name="count")
+    figure = px.bar(long, x="count", y=by, color="stage", orientation="h",
+                    color_discrete_map=STAGE_COLOURS, category_orders={by: list(mix[by])},
+                    title=f"Stage mix per {by}")  # fmt: skip
+    figure.update_layout(height=max(300, 28 * len(mix) + 120))
+    return _tidy(figure)
 
 
 def receiver_traffic(frame: pd.DataFrame) -> go.Figure:

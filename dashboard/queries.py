@@ -7,10 +7,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from mailpulse import funnel as funnel_sql
 from mailpulse.database import Database, shared
 from mailpulse.settings import current_settings
 
 FRESH_SECONDS = 5  # live pages re-ask at most this often
+SMALLEST_GROUP = 5  # smaller teams fold into "other": no one can be singled out
+REACHED = {  # which stages count as having reached each step of the funnel
+    "delivered": ("delivered", "opened", "clicked", "completed"),
+    "opened": ("opened", "clicked", "completed"),
+    "clicked": ("clicked", "completed"),
+    "completed": ("completed",),
+}
 
 
 def database() -> Database:
@@ -25,6 +33,74 @@ def _frame(db_path: str, name: str, **params: Any) -> pd.DataFrame:
 def frame(name: str, **params: Any) -> pd.DataFrame:
     """The named query's answer, cached for a few seconds per database and parameters."""
     return _frame(str(current_settings().db), name, **params)
+
+
+@st.cache_data(ttl=FRESH_SECONDS, max_entries=8, show_spinner=False)
+def _funnel(db_path: str, campaign: str, bot_click_seconds: int) -> pd.DataFrame:
+    return funnel_sql.funnel(database(), campaign, bot_click_seconds)
+
+
+def funnel(campaign: str) -> pd.DataFrame:
+    """One row per employee of `campaign`: the SQL funnel every page and export reads."""
+    settings = current_settings()
+    return _funnel(str(settings.db), campaign, settings.bot_click_seconds)
+
+
+def campaigns() -> pd.DataFrame:
+    return frame("campaigns")
+
+
+def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
+    """Invited → delivered → opened → clicked → completed, human-only and as SendGrid counts."""
+    delivered = people["stage"].isin(REACHED["delivered"])
+    raw = {
+        "opened": people["stage"].isin(REACHED["opened"]) | (delivered & people["machine_open"]),
+        "clicked": people["stage"].isin(REACHED["clicked"]) | (delivered & people["bot_click"]),
+    }
+    rows = [{"step": "invited", "people": len(people), "with_machines": len(people)}]
+    for step, stages in REACHED.items():
+        human = people["stage"].isin(stages)
+        rows.append({"step": step, "people": int(human.sum()),
+                     "with_machines": int(raw.get(step, human).sum())})  # fmt: skip
+    steps = pd.DataFrame(rows)
+    base = max(int(delivered.sum()), 1)
+    steps["rate"] = steps["people"] / base
+    steps["rate_with_machines"] = steps["with_machines"] / base
+    return steps
+
+
+def delivery_to_open_hours(people: pd.DataFrame) -> pd.Series:
+    hours = (people["opened_at"] - people["delivered_at"]).dt.total_seconds() / 3600
+    return hours.dropna().clip(lower=0)
+
+
+def events_over_time(campaign: str) -> pd.DataFrame:
+    return frame("events_over_time", campaign=campaign)
+
+
+def bounce_reasons(campaign: str) -> pd.DataFrame:
+    return frame("bounce_reasons", campaign=campaign)
+
+
+def timeline(campaign: str, employee_id: str | None, email: str | None) -> pd.DataFrame:
+    return frame("employee_timeline", campaign=campaign, employee_id=employee_id, email=email)
+
+
+def team_mix(people: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Stage shares per `by` (department or manager); groups under 5 people fold into other."""
+    group = people[by].fillna("(unknown)")
+    sizes = group.map(group.value_counts())
+    group = group.where(sizes >= SMALLEST_GROUP, "other")
+    if (group == "other").sum() < SMALLEST_GROUP:  # even together, too few to show
+        group = group[group != "other"]
+    mix = pd.crosstab(group, people.loc[group.index, "stage"])
+    mix = mix.reindex(columns=funnel_sql.STAGES, fill_value=0)
+    mix.index.name = by
+    totals = mix.sum(axis=1)
+    mix["people"] = totals
+    mix["open_rate"] = mix[["opened", "clicked", "completed"]].sum(axis=1) / totals
+    mix["completion_rate"] = mix["completed"] / totals
+    return mix.reset_index()
 
 
 def receiver_summary() -> dict[str, Any]:

@@ -69,7 +69,7 @@ def clients_list(db: Database, settings: Settings) -> list[dict[str, Any]]:
 @command
 def clients_revoke(db: Database, settings: Settings, name_or_id: str) -> dict[str, str]:
     try:
-        client_id = db.write(lambda con: oauth.revoke_client(con, name_or_id))
+        client_id = oauth.revoke(db, name_or_id)
     except oauth.UnknownClient as exc:
         raise CommandError(str(exc)) from None
     return {"revoked": client_id}
@@ -86,17 +86,18 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, fields: Fields) -> dict[str, 
     con.execute(sql.text("clear_derived"))
     totals = {"batches": 0, "events": 0, "duplicates": 0, "quarantined": 0}
     after = -1
-    while batch := con.execute(
+    while chunk := con.execute(
         sql.text("next_raw_batches"), {"after": after, "limit": REPROCESS_CHUNK}
     ).fetchall():
-        for batch_id, received_at, client_id, body in batch:
-            delivery = Delivery(bytes(body), client_id, received_at)
-            outcome = store_parsed(con, batch_id, delivery, parse(delivery, fields))
+        deliveries = [Delivery(bytes(body), client, at) for _, at, client, body in chunk]
+        ids = [batch_id for batch_id, *_ in chunk]
+        items = [(delivery, parse(delivery, fields)) for delivery in deliveries]
+        for outcome in store_parsed(con, ids, items):
             totals["batches"] += 1
             totals["events"] += outcome.stored
             totals["duplicates"] += outcome.duplicates
             totals["quarantined"] += outcome.quarantined
-            after = batch_id
+        after = ids[-1]
     return totals
 
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -101,7 +102,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
 
 
 class Writer:
-    """The only thread that writes. Everything queued since its last commit shares one commit."""
+    """The only thread that writes. Everything queued since its last commit shares one commit.
+
+    Work offering a static `together(con, works) -> results` is done in one call per run of
+    consecutive such works, so a commit of many small batches costs a few statements only.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
@@ -148,7 +153,10 @@ class Writer:
     def _transaction(self, works: list[Work]) -> list[Any]:
         self._con.execute("BEGIN")
         try:
-            results = [work(self._con) for work in works]
+            results = []
+            for together, run in groupby(works, key=lambda w: getattr(w, "together", None)):
+                run = list(run)
+                results += together(self._con, run) if together else [w(self._con) for w in run]
             self._con.execute("COMMIT")
         except BaseException:
             self._safe_rollback()

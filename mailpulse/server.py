@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 import uvicorn
 from starlette.routing import Mount
+from streamlit import config as streamlit_config
 
 from mailpulse.database import close_shared, shared
 from mailpulse.settings import Settings, install_settings
@@ -20,8 +21,17 @@ from receiver.app import create_app
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
 
+STREAMLIT_OPTIONS = {
+    "client.toolbarMode": "viewer",  # no "Deploy" button: this is a product, not a notebook
+    "browser.gatherUsageStats": False,
+    "server.headless": True,
+}
+
+
 def build(settings: Settings, host: str, port: int) -> st.App:
     install_settings(settings)
+    for key, value in STREAMLIT_OPTIONS.items():
+        streamlit_config.set_option(key, value)
     database = shared(settings.db)
     admin = AdminAccess.publish(settings.admin_file, f"http://{loopback_of(host)}:{port}/api/admin")
     receiver = create_app(settings, database, admin)
@@ -39,7 +49,8 @@ def build(settings: Settings, host: str, port: int) -> st.App:
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    uvicorn.run(build(settings, host, port), host=host, port=port, log_level="info")
+    # No access log: every SendGrid post would be a line; /api/metrics counts them instead.
+    uvicorn.run(build(settings, host, port), host=host, port=port, access_log=False)
 
 
 def loopback_of(host: str) -> str:

@@ -47,7 +47,7 @@ class AdminAccess:
         self.file.unlink(missing_ok=True)
 
 
-def _admin_caller(request: Request) -> None:
+async def _admin_caller(request: Request) -> None:
     admin: AdminAccess | None = request.app.state.admin
     peer = request.client.host if request.client else ""
     if admin is None or peer not in LOOPBACK:

@@ -1,4 +1,8 @@
-"""What routes need, declared once: settings, the database, tokens, metrics, the caller."""
+"""What routes need, declared once: settings, the database, tokens, metrics, the caller.
+
+Trivial dependencies are `async def`: FastAPI runs a plain `def` in the thread pool, which costs
+more than the work. The caller's check reads the database, so it stays a `def`.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +17,19 @@ from receiver.metrics import Metrics
 from receiver.oauth import Principal, Tokens
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _database(request: Request) -> Database:
+async def _database(request: Request) -> Database:
     return request.app.state.database
 
 
-def _tokens(request: Request) -> Tokens:
+async def _tokens(request: Request) -> Tokens:
     return request.app.state.tokens
 
 
-def _metrics(request: Request) -> Metrics:
+async def _metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -12,15 +13,22 @@ import pyarrow.compute as pc
 from mailpulse import sql
 from receiver.events import BatchRejected, Fields, parse_body
 
+TIME = pa.timestamp("us", tz="UTC")
 ROW_SCHEMA = pa.schema(
     [
         ("event_key", pa.string()), ("position", pa.int32()), ("event", pa.string()),
-        ("ts", pa.timestamp("us", tz="UTC")), ("email", pa.string()), ("campaign", pa.string()),
+        ("ts", TIME), ("email", pa.string()), ("campaign", pa.string()),
         ("employee_id", pa.string()), ("message_id", pa.string()), ("sg_event_id", pa.string()),
         ("type", pa.string()), ("reason", pa.string()), ("ip", pa.string()),
         ("useragent", pa.string()), ("url", pa.string()), ("machine_open", pa.bool_()),
         ("asm_group_id", pa.int64()), ("payload", pa.string()),
     ]
+)  # fmt: skip
+
+
+QUARANTINE_SCHEMA = pa.schema(
+    [("batch_id", pa.int64()), ("position", pa.int32()), ("received_at", TIME),
+     ("reason", pa.string()), ("payload", pa.binary())]
 )  # fmt: skip
 
 
@@ -64,75 +72,110 @@ def parse(delivery: Delivery, fields: Fields) -> Prepared | BatchRejected:
     return Prepared(events, batch.quarantined, batch.received)
 
 
-def store(
-    con: duckdb.DuckDBPyConnection, delivery: Delivery, parsed: Prepared | BatchRejected
-) -> Outcome:
-    """Writer work: archive the body, then store what parsing made of it."""
-    params = {"received_at": delivery.received_at, "client_id": delivery.client_id}
-    (batch_id,) = con.execute(
-        sql.text("insert_raw_batch"), {**params, "body": delivery.body}
-    ).fetchone()
-    return store_parsed(con, batch_id, delivery, parsed)
+Item = tuple[Delivery, Prepared | BatchRejected]
+
+
+@dataclass(frozen=True)
+class BatchWork:
+    """Writer work for one POST; the writer stores all queued BatchWork in one statement set."""
+
+    delivery: Delivery
+    parsed: Prepared | BatchRejected
+
+    def __call__(self, con: duckdb.DuckDBPyConnection) -> Outcome:
+        return store_many(con, [(self.delivery, self.parsed)])[0]
+
+    @staticmethod
+    def together(con: duckdb.DuckDBPyConnection, works: list[BatchWork]) -> list[Outcome]:
+        return store_many(con, [(work.delivery, work.parsed) for work in works])
+
+
+def store_many(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[Outcome]:
+    """Archives the bodies, then stores what parsing made of them: a few statements in all."""
+    ids = [i for (i,) in con.execute(sql.text("next_batch_ids"), {"count": len(items)}).fetchall()]
+    _insert(con, "raw_batches", pa.table({
+        "batch_id": ids,
+        "received_at": [delivery.received_at for delivery, _ in items],
+        "client_id": [delivery.client_id for delivery, _ in items],
+        "body": [delivery.body for delivery, _ in items],
+    }))  # fmt: skip
+    return store_parsed(con, ids, items)
 
 
 def store_parsed(
-    con: duckdb.DuckDBPyConnection,
-    batch_id: int,
-    delivery: Delivery,
-    parsed: Prepared | BatchRejected,
-) -> Outcome:
+    con: duckdb.DuckDBPyConnection, ids: list[int], items: list[Item]
+) -> list[Outcome]:
+    """Derived rows of archived batches `ids`: events exactly once, quarantine, outcomes."""
+    stored = _insert_events(con, ids, items)
+    _insert(con, "quarantine", _quarantine_rows(ids, items))
+    outcomes = [
+        _outcome(parsed, stored.get(i, 0)) for i, (_, parsed) in zip(ids, items, strict=True)
+    ]
+    _insert(con, "batch_outcomes", pa.table({
+        "batch_id": ids,
+        "received_at": [delivery.received_at for delivery, _ in items],
+        **{k: [asdict(o)[k] for o in outcomes] for k in asdict(outcomes[0])},
+    }))  # fmt: skip
+    return outcomes
+
+
+def _outcome(parsed: Prepared | BatchRejected, stored: int) -> Outcome:
     if isinstance(parsed, BatchRejected):
-        _quarantine(con, batch_id, delivery.received_at, None, str(parsed), delivery.body)
-        outcome = Outcome(0, 0, 0, 1, rejection=str(parsed))
-    else:
-        stored = _insert_events(con, batch_id, delivery.received_at, parsed.events)
-        for position, reason, payload in parsed.quarantined:
-            _quarantine(con, batch_id, delivery.received_at, position, reason, payload)
-        quarantined = len(parsed.quarantined)
-        duplicates = parsed.received - quarantined - stored
-        outcome = Outcome(parsed.received, stored, duplicates, quarantined)
-    con.execute(
-        sql.text("insert_batch_outcome"),
-        {"batch_id": batch_id, "received_at": delivery.received_at, **asdict(outcome)},
-    )
-    return outcome
+        return Outcome(0, 0, 0, 1, rejection=str(parsed))
+    quarantined = len(parsed.quarantined)
+    return Outcome(parsed.received, stored, parsed.received - quarantined - stored, quarantined)
 
 
 def _insert_events(
-    con: duckdb.DuckDBPyConnection, batch_id: int, received_at: datetime, batch_rows: pa.Table
-) -> int:
-    if not batch_rows.num_rows:
-        return 0
-    con.register("batch_rows", batch_rows)
+    con: duckdb.DuckDBPyConnection, ids: list[int], items: list[Item]
+) -> dict[int, int]:
+    """Stored events per batch id. Duplicates inside the group keep their first occurrence."""
+    tables = [
+        _stamped(parsed.events, batch_id, delivery.received_at)
+        for batch_id, (delivery, parsed) in zip(ids, items, strict=True)
+        if isinstance(parsed, Prepared) and parsed.events.num_rows
+    ]
+    if not tables:
+        return {}
+    rows = pa.concat_tables(tables)
+    con.register("batch_rows", rows)
     try:
-        times = batch_rows["ts"]
-        params = {
-            "batch_id": batch_id,
-            "received_at": received_at,
-            "first_ts": pc.min(times).as_py(),
-            "last_ts": pc.max(times).as_py(),
-        }
-        (stored,) = con.execute(sql.text("insert_events"), params).fetchone()
+        params = {"first_ts": pc.min(rows["ts"]).as_py(), "last_ts": pc.max(rows["ts"]).as_py()}
+        inserted = con.execute(sql.text("insert_events"), params).fetchall()
     finally:
         con.unregister("batch_rows")
-    return stored
+    return dict(Counter(batch_id for (batch_id,) in inserted))
 
 
-def _quarantine(
-    con: duckdb.DuckDBPyConnection,
-    batch_id: int,
-    received_at: datetime,
-    position: int | None,
-    reason: str,
-    payload: bytes,
-) -> None:
-    con.execute(
-        sql.text("insert_quarantine"),
-        {
-            "batch_id": batch_id,
-            "position": position,
-            "received_at": received_at,
-            "reason": reason,
-            "payload": payload,
-        },
-    )
+def _stamped(events: pa.Table, batch_id: int, received_at: datetime) -> pa.Table:
+    count = events.num_rows
+    events = events.append_column("batch_id", pa.repeat(pa.scalar(batch_id, pa.int64()), count))
+    return events.append_column("received_at", pa.repeat(pa.scalar(received_at, TIME), count))
+
+
+def _quarantine_rows(ids: list[int], items: list[Item]) -> pa.Table:
+    """Whole bodies that are not a batch (position NULL), and single events that are not events."""
+    rows: dict[str, list] = {name: [] for name in QUARANTINE_SCHEMA.names}
+    for batch_id, (delivery, parsed) in zip(ids, items, strict=True):
+        kept = (
+            [(None, str(parsed), delivery.body)]
+            if isinstance(parsed, BatchRejected)
+            else parsed.quarantined
+        )
+        for position, reason, payload in kept:
+            for name, value in zip(
+                QUARANTINE_SCHEMA.names,
+                (batch_id, position, delivery.received_at, reason, payload),
+                strict=True,
+            ):
+                rows[name].append(value)
+    return pa.table(rows, schema=QUARANTINE_SCHEMA)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    if rows.num_rows:
+        con.register("new_rows", rows)
+        try:
+            con.execute(sql.text(f"insert_{table}"))
+        finally:
+            con.unregister("new_rows")

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -14,6 +14,7 @@ from mailpulse import sql
 from mailpulse.database import Database
 
 ROLES = ("sendgrid",)
+MAX_CACHED_TOKENS = 10_000
 
 
 class ClientExists(Exception):
@@ -69,7 +70,14 @@ def create_client(
     return NewClient(name, client_id, secret, roles)
 
 
-def revoke_client(con: duckdb.DuckDBPyConnection, name_or_id: str) -> str:
+def revoke(db: Database, name_or_id: str) -> str:
+    """Revokes a client; once this returns, none of its tokens works anywhere in this process."""
+    client_id = db.write(lambda con: _revoke_client(con, name_or_id))
+    forget_tokens()
+    return client_id
+
+
+def _revoke_client(con: duckdb.DuckDBPyConnection, name_or_id: str) -> str:
     revoked = con.execute(sql.text("revoke_client"), {"name_or_id": name_or_id}).fetchall()
     if not revoked:
         raise UnknownClient(f"No active client is named or has the id {name_or_id!r}.")
@@ -78,12 +86,23 @@ def revoke_client(con: duckdb.DuckDBPyConnection, name_or_id: str) -> str:
     return client_id
 
 
+_revocations = 0  # bumped after every committed revocation: cached answers are then stale
+
+
+def forget_tokens() -> None:
+    """Call once a revocation is committed: every cached token is checked against the database."""
+    global _revocations
+    _revocations += 1
+
+
 class Tokens:
-    """Issues and checks bearer tokens; each check reads the database, so revoking is immediate."""
+    """Issues and checks bearer tokens. Answers are cached until any client is revoked."""
 
     def __init__(self, db: Database, ttl_seconds: int) -> None:
         self._db = db
         self.ttl_seconds = ttl_seconds
+        self._cache: dict[str, Principal] = {}
+        self._cached_at = _revocations
 
     def login(self, client_id: str, secret: str) -> tuple[str, ...] | None:
         """The client's roles when its secret is right, else None (same work either way)."""
@@ -100,8 +119,17 @@ class Tokens:
 
     def principal(self, token: str) -> Principal | None:
         """Who holds `token`, or None when it is unknown, expired or its client revoked."""
-        rows = self._db.rows("token_owner", token_hash=digest(token))
+        key, generation = digest(token), _revocations
+        if generation != self._cached_at:
+            self._cache, self._cached_at = {}, generation
+        found = self._cache.get(key) or self._lookup(key, generation)
+        return found if found and found.expires_at > datetime.now(UTC) else None
+
+    def _lookup(self, key: str, generation: int) -> Principal | None:
+        rows = self._db.rows("token_owner", token_hash=key)
         if not rows:
-            return None
-        client_id, roles, expires_at = rows[0]
-        return Principal(client_id, tuple(roles), expires_at)
+            return None  # unknown tokens are not cached: a flood of them must not fill memory
+        found = Principal(rows[0][0], tuple(rows[0][1]), rows[0][2])
+        if generation == _revocations and len(self._cache) < MAX_CACHED_TOKENS:
+            self._cache[key] = found
+        return found

@@ -14,10 +14,11 @@ from receiver import signature
 from receiver.dependencies import DatabaseDep, MetricsDep, SendGridClient, SettingsDep
 from receiver.errors import ApiError
 from receiver.events import BatchRejected, Fields
-from receiver.ingest import Delivery, Outcome, Prepared, parse, store
+from receiver.ingest import BatchWork, Delivery, Outcome, Prepared, parse
 
 log = logging.getLogger(__name__)
 router = APIRouter()
+INLINE_PARSE_BYTES = 16 * 1024
 
 
 @router.post("/webhooks/sendgrid")
@@ -35,7 +36,10 @@ async def sendgrid_webhook(
         _verify(request, body, settings, metrics)
     delivery = Delivery(body, client.client_id if client else None, datetime.now(UTC))
     fields = Fields(settings.campaign_field, settings.employee_field)
-    parsed = await run_in_threadpool(parse, delivery, fields)
+    if len(body) < INLINE_PARSE_BYTES:  # a thread hop costs more than parsing a few events
+        parsed = parse(delivery, fields)
+    else:
+        parsed = await run_in_threadpool(parse, delivery, fields)
     outcome = await _store(db, delivery, parsed, metrics)
     types = parsed.events["event"].to_pylist() if isinstance(parsed, Prepared) else []
     metrics.ingested(types, outcome)
@@ -101,7 +105,7 @@ def _verify(request: Request, body: bytes, settings: SettingsDep, metrics: Metri
 async def _store(
     db: DatabaseDep, delivery: Delivery, parsed: Prepared | BatchRejected, metrics: MetricsDep
 ) -> Outcome:
-    future = db.writer.submit(lambda con: store(con, delivery, parsed))
+    future = db.writer.submit(BatchWork(delivery, parsed))
     try:
         return await asyncio.wrap_future(future)
     except Exception:

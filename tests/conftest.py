@@ -106,3 +106,15 @@ def count(api_or_db, sql: str) -> int:
     database = api_or_db if isinstance(api_or_db, Database) else api_or_db.app.state.database
     with database.cursor() as cur:
         return cur.execute(sql).fetchall()[0][0]
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; a test tool's own browser download fails here
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

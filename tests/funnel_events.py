@@ -12,7 +12,7 @@ import pandas as pd
 from mailpulse import funnel, roster
 from mailpulse.database import Database
 from receiver.events import Fields
-from receiver.ingest import Delivery, parse, store
+from receiver.ingest import Delivery, parse, store_many
 
 T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
 CAMPAIGN = "survey-2026"
@@ -44,7 +44,7 @@ def ingest(db: Database, *events: dict[str, Any], fields: Fields | None = None) 
 def ingest_body(db: Database, body: bytes, fields: Fields | None = None) -> None:
     delivery = Delivery(body, None, datetime.now(UTC))
     prepared = parse(delivery, fields or Fields())
-    db.write(lambda con: store(con, delivery, prepared))
+    db.write(lambda con: store_many(con, [(delivery, prepared)])[0])
 
 
 def employees(db: Database, *rows: str, header: str = "employee_id,email,name,department") -> None:

@@ -13,11 +13,18 @@ from streamlit.testing.v1 import AppTest
 from mailpulse.database import close_shared, shared
 from mailpulse.settings import Settings, install_settings
 from receiver.events import Fields
-from receiver.ingest import Delivery, parse, store
+from receiver.ingest import Delivery, parse, store_many
 from tests.conftest import fixture_bytes
 
 ENTRY = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
-PAGES = ["app_pages/receiver.py", "app_pages/setup.py"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/people.py",
+    "app_pages/teams.py",
+    "app_pages/reminders.py",
+    "app_pages/receiver.py",
+    "app_pages/setup.py",
+]
 
 
 @pytest.fixture
@@ -31,28 +38,28 @@ def load(settings: Settings, *names: str) -> None:
     database = shared(settings.db)
     for name in names:
         delivery = Delivery(fixture_bytes(name), "test", datetime.now(UTC))
-        database.write(lambda con, d=delivery: store(con, d, parse(d, Fields())))
+        database.write(lambda con, d=delivery: store_many(con, [(d, parse(d, Fields()))]))
 
 
-def run_page(page: str) -> AppTest:
+def run_page(page_file: str) -> AppTest:
     app = AppTest.from_file(ENTRY, default_timeout=30).run()
-    if page != PAGES[0]:
-        app.switch_page(page).run()
+    if page_file != PAGES[0]:
+        app.switch_page(page_file).run()
     return app
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_an_empty_database(dashboard_settings: Settings, page: str) -> None:
-    app = run_page(page)
+@pytest.mark.parametrize("page_file", PAGES)
+def test_every_page_runs_on_an_empty_database(dashboard_settings: Settings, page_file: str) -> None:
+    app = run_page(page_file)
     assert not app.exception
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page_file", PAGES)
 def test_every_page_runs_with_the_synthetic_survey_loaded(
-    dashboard_settings: Settings, page: str
+    dashboard_settings: Settings, page_file: str
 ) -> None:
     load(dashboard_settings, "sample_batch_survey_synthetic.json", "sample_batch.json")
-    app = run_page(page)
+    app = run_page(page_file)
     assert not app.exception
 
 
@@ -76,6 +83,6 @@ def test_a_password_keeps_the_dashboard_closed_until_given(settings: Settings) -
         assert app.error and not app.metric
         app.text_input[0].input("s3cret")
         app.button[0].click().run()
-        assert [m.label for m in app.metric][:1] == ["Batches"]
+        assert not app.exception and not app.text_input
     finally:
         close_shared(settings.db)

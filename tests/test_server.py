@@ -22,12 +22,16 @@ from tests.conftest import fixture_bytes
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class Server:
     def __init__(self, tmp_path: Path) -> None:
         self.env = {**os.environ, "MAILPULSE_DB": str(tmp_path / "m.duckdb")}
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / "server.log"
         self.process: subprocess.Popen | None = None

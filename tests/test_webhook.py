@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mailpulse.settings import Settings
+from receiver import oauth
 from tests.conftest import (
     SigningKey,
     client_for,
@@ -161,9 +162,7 @@ def test_a_revoked_clients_token_dies_at_once(api: TestClient) -> None:
     new = create_client(api)
     token = get_token(api, new)
     assert post_batch(api, token, b"[]").status_code == 200
-    from receiver import oauth
-
-    api.app.state.database.write(lambda con: oauth.revoke_client(con, new.name))
+    oauth.revoke(api.app.state.database, new.name)
     assert post_batch(api, token, b"[]").status_code == 401
 
 

@@ -5,7 +5,13 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from dashboard import queries
-from mailpulse.commands import CommandError, clients_create, clients_list
+from mailpulse.commands import (
+    CommandError,
+    clients_create,
+    clients_list,
+    completions_import,
+    roster_import,
+)
 from mailpulse.settings import current_settings
 
 settings = current_settings()
@@ -48,3 +54,34 @@ else:
         "No verification key configured. Turn on Signed Event Webhook in SendGrid and put its "
         "key in MAILPULSE_SENDGRID_PUBLIC_KEYS (comma-separate several), then restart."
     )
+
+st.subheader("4. Roster")
+st.caption(
+    "CSV with `employee_id,email` and optionally `name,department,manager,location,timezone,"
+    "active`. Nothing is imported when a line is bad; every bad line is named."
+)
+roster_file = st.file_uploader("Roster CSV", type="csv", key="roster-file")
+replace = st.checkbox("Mark employees missing from this file inactive (--replace)")
+if roster_file is not None and st.button("Import roster", type="primary"):
+    text = roster_file.getvalue().decode("utf-8-sig", errors="replace")
+    try:
+        result = roster_import(queries.database(), settings, text, replace=replace)
+    except CommandError as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Roster imported: {result}")
+
+st.subheader("5. Survey completions")
+st.caption("CSV with `employee_id` or `email`, optionally `completed_at` (default: now).")
+campaign_names = list(queries.campaigns()["campaign"])
+completion_campaign = st.selectbox("Campaign", campaign_names, index=None, key="completions-for")
+completions_file = st.file_uploader("Completions CSV", type="csv", key="completions-file")
+ready = completions_file is not None and completion_campaign is not None
+if st.button("Import completions", type="primary", disabled=not ready):
+    text = completions_file.getvalue().decode("utf-8-sig", errors="replace")
+    try:
+        result = completions_import(queries.database(), settings, text, completion_campaign)
+    except CommandError as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Completions recorded: {result}")

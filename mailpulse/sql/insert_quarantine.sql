@@ -1,2 +1,2 @@
-INSERT INTO quarantine (batch_id, position, received_at, reason, payload)
-VALUES ($batch_id, $position, $received_at, $reason, $payload)
+-- Rows built by receiver/ingest.py, registered as new_rows.
+INSERT INTO quarantine BY NAME SELECT * FROM new_rows

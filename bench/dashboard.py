@@ -1,0 +1,67 @@
+"""Dashboard timings: the funnel, the Overview's figures, a reminder export, a real page render."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mailpulse import funnel
+from mailpulse.database import Database
+from mailpulse.reminders import reminders_csv
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+REPEATS = 5
+
+
+def median_ms(work: Callable[[], object]) -> float:
+    work()  # warm the caches once, as a live dashboard would have
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def query_timings(path: Path, campaign: str = "bench") -> dict[str, float]:
+    from dashboard.queries import funnel_steps  # the page's own computation
+
+    database = Database(path)
+    try:
+        people = lambda: funnel.funnel(database, campaign, 60)  # noqa: E731
+
+        def overview() -> None:
+            funnel_steps(people())
+            database.frame("events_over_time", campaign=campaign)
+            database.frame("bounce_reasons", campaign=campaign)
+
+        def export() -> None:
+            reminders_csv(funnel.segment(people(), "unclicked"))
+
+        return {
+            "funnel": median_ms(people),
+            "overview": median_ms(overview),
+            "export": median_ms(export),
+        }
+    finally:
+        database.close()
+
+
+def overview_render_seconds(url: str) -> float:
+    """From navigation to the funnel chart and tiles drawn, in Debian's Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)  # a first visit starts the session and warms the caches
+        page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+        started = time.perf_counter()
+        page.goto(url)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+        page.get_by_test_id("stMetricValue").first.wait_for()
+        seconds = time.perf_counter() - started
+        browser.close()
+    return seconds

@@ -1,0 +1,133 @@
+"""mailpulse benchmarks, measured against the ceilings of the same machine in the same run.
+
+    python -m bench.run                      # 0, 1M and 10M events stored (about 15 minutes)
+    python -m bench.run --stored 0 --stored 60000 --batches 50   # a quick look
+
+Prints one table; copy it into bench/RESULTS.md with the date, machine and command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from bench import ceilings, dashboard
+from bench.dataset import employees_for, preload
+from bench.load import bodies, post_all
+from mailpulse.database import Database
+from mailpulse.simulator.credentials import Signer
+from tests.test_server import Server
+
+TARGET_RATE, TARGET_SHARE, TARGET_P99_MS, TARGET_QUERY_MS, TARGET_RSS_MB = (
+    50_000,
+    0.6,
+    250,
+    250,
+    2048,
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stored", type=int, action="append", help="events stored beforehand")
+    parser.add_argument("--batches", type=int, default=200, help="1000-event batches per run")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent posting clients")
+    parser.add_argument("--small-posts", type=int, default=4000, help="1-event posts")
+    args = parser.parse_args()
+    sizes = args.stored or [0, 1_000_000, 10_000_000]
+    print(machine(), f"command: python -m bench.run {' '.join(os.sys.argv[1:])}".strip(), sep="\n")
+
+    sample = bodies(100, 1000)
+    ceiling_a = ceilings.duckdb_read_json(sample)
+    ceiling_b = ceilings.http_without_storing(sample, args.clients)
+    print(f"\nceiling (a) DuckDB read_json insert, no dedupe: {ceiling_a:,.0f} events/s")
+    print(f"ceiling (b) HTTP answering without storing: {ceiling_b.rate:,.0f} events/s, "
+          f"p99 {ceiling_b.quantile(99) * 1000:.1f} ms")  # fmt: skip
+
+    print("\n| stored | events/s | of (a) | p50 ms | p99 ms | exactly once | peak RSS MB |"
+          " funnel ms | overview ms | export ms | Overview page s |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for stored in sizes:
+        print(ingest_row(stored, args, ceiling_a, render=stored == max(sizes)), flush=True)
+    small = small_posts(args.small_posts)
+    print(f"\nsmall posts (1 event, 32 clients): {small.rate:,.0f} events/s, "
+          f"p99 {small.quantile(99) * 1000:.1f} ms")  # fmt: skip
+    print(f"\ntargets: >= {TARGET_RATE:,} events/s at 10M and >= {TARGET_SHARE} of (a); p99 < "
+          f"{TARGET_P99_MS} ms; queries < {TARGET_QUERY_MS} ms median; Overview < 2 s; "
+          f"RSS < {TARGET_RSS_MB} MB")  # fmt: skip
+
+
+def ingest_row(stored: int, args: argparse.Namespace, ceiling_a: float, render: bool) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        server, signer = Server(Path(tmp)), Signer()
+        server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = signer.public_key
+        database_file = Path(server.env["MAILPULSE_DB"])
+        preload(database_file, stored)
+        server.start()
+        url = f"{server.url}/api/webhooks/sendgrid"
+        token = server.token()
+        payloads = bodies(args.batches, 1000, employees_for(stored))
+        run = post_all(url, token, signer, payloads, args.clients)
+        repeated = post_all(url, token, signer, payloads[:5], 1)
+        peak_mb = peak_rss_mb(server.process.pid)
+        page_s = f"{dashboard.overview_render_seconds(server.url):.2f}" if render else "-"
+        server.stop()
+        exact = run.stored == run.events and repeated.stored == 0
+        exact = exact and count_events(database_file) == stored + run.events
+        timings = dashboard.query_timings(database_file)
+    return (
+        f"| {stored:,} | {run.rate:,.0f} | {run.rate / ceiling_a:.2f} "
+        f"| {run.quantile(50) * 1000:.0f} | {run.quantile(99) * 1000:.0f} "
+        f"| {'yes' if exact else 'NO'} | {peak_mb:,.0f} "
+        f"| {timings['funnel']:.0f} | {timings['overview']:.0f} | {timings['export']:.0f} "
+        f"| {page_s} |"
+    )
+
+
+def small_posts(count: int):  # noqa: ANN201 (a load.Run)
+    with tempfile.TemporaryDirectory() as tmp:
+        server, signer = Server(Path(tmp)), Signer()
+        server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = signer.public_key
+        server.start()
+        try:
+            payloads = bodies(count, 1)
+            return post_all(f"{server.url}/api/webhooks/sendgrid", server.token(), signer,
+                            payloads, 32)  # fmt: skip
+        finally:
+            server.stop()
+
+
+def count_events(path: Path) -> int:
+    database = Database(path)
+    try:
+        return database.rows("events_by_type") and sum(
+            n for _, n in database.rows("events_by_type")
+        )
+    finally:
+        database.close()
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def machine() -> str:
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    return f"{when}; {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB; {versions}"
+
+
+if __name__ == "__main__":
+    main()

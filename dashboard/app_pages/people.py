@@ -1,0 +1,61 @@
+"""Every employee: stage, flags and times; filters, search, and one person's timeline."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.campaign import chosen_campaign
+from mailpulse.funnel import FLAGS, STAGES
+
+campaign = chosen_campaign()
+st.title(f"People · {campaign}")
+
+people = queries.funnel(campaign)
+stages, departments, managers, flags, search = st.columns([2, 2, 2, 2, 3])
+picked_stages = stages.multiselect("Stage", STAGES)
+picked_departments = departments.multiselect(
+    "Department", sorted(people["department"].dropna().unique())
+)
+picked_managers = managers.multiselect("Manager", sorted(people["manager"].dropna().unique()))
+picked_flags = flags.multiselect("Flag", FLAGS)
+query = search.text_input("Search name or email", placeholder="e.g. meier")
+
+
+def filtered(people: pd.DataFrame) -> pd.DataFrame:
+    keep = pd.Series(True, index=people.index)
+    if picked_stages:
+        keep &= people["stage"].isin(picked_stages)
+    if picked_departments:
+        keep &= people["department"].isin(picked_departments)
+    if picked_managers:
+        keep &= people["manager"].isin(picked_managers)
+    for flag in picked_flags:
+        keep &= people[flag]
+    if query:
+        text = people["name"].fillna("") + " " + people["email"].fillna("")
+        keep &= text.str.contains(query, case=False, regex=False)
+    return people[keep]
+
+
+@st.fragment(run_every=queries.FRESH_SECONDS)
+def live() -> None:
+    shown = filtered(queries.funnel(campaign))
+    st.caption(f"{len(shown):,} of {len(people):,} people")
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+live()
+
+st.subheader("One person's timeline")
+labels = (
+    people["employee_id"].fillna("") + " · " + people["name"].fillna(people["email"].fillna(""))
+)
+choice = st.selectbox("Person", labels.index, format_func=labels.get, index=None,
+                      placeholder="Pick someone to see their events")  # fmt: skip
+if choice is not None:
+    person = people.loc[choice]
+    employee_id = None if pd.isna(person["employee_id"]) else person["employee_id"]
+    if person["bot_click"] or person["stage"] == "bounced":
+        st.info(f"Why: {person['reason']}")
+    st.dataframe(queries.timeline(campaign, employee_id, person["email"]), hide_index=True,
+                 width="stretch")  # fmt: skip

@@ -1,0 +1,23 @@
+"""The campaign picker shared by every funnel page (it lives in the sidebar)."""
+
+import streamlit as st
+
+from dashboard import queries
+
+KEPT = "picked_campaign"  # survives pages without the picker, unlike a widget's own key
+
+
+def chosen_campaign() -> str:
+    """The campaign picked in the sidebar; stops the page when no campaign has events yet."""
+    names = list(queries.campaigns()["campaign"])
+    if not names:
+        st.info(
+            "No campaign yet: once SendGrid posts events (see Setup), campaigns appear here. "
+            "Try `mailpulse demo` for a simulated one."
+        )
+        st.stop()
+    kept = st.session_state.get(KEPT)
+    index = names.index(kept) if kept in names else 0
+    picked = st.sidebar.selectbox("Campaign", names, index=index)
+    st.session_state[KEPT] = picked
+    return picked

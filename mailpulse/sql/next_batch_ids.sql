@@ -1,0 +1,1 @@
+SELECT nextval('batch_ids') FROM range($count)
