@@ -1,4 +1,4 @@
-# `make demo` installs mailpulse and serves it; `make test` installs what the tests need and runs them.
+# `make demo` installs mailpulse and runs the demo; `make test` installs what the tests need and runs them.
 PYTHON ?= python3
 
 .PHONY: install demo test browser lint
@@ -7,7 +7,7 @@ install:
 	$(PYTHON) -m pip install -q -e .
 
 demo: install
-	mailpulse serve
+	$(PYTHON) -m mailpulse demo
 
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)

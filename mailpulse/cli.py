@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import tomllib
@@ -58,6 +59,20 @@ def parser() -> argparse.ArgumentParser:
 
     reprocess = verbs.add_parser("reprocess", help="Rebuild events from the raw archive.")
     reprocess.set_defaults(handler=_reprocess)
+
+    demo = verbs.add_parser(
+        "demo", help="Serve a demo database while a simulated SendGrid posts a live campaign."
+    )
+    demo.add_argument("--employees", type=int, default=2000, help="Size of the synthetic company.")
+    demo.add_argument("--port", type=int, default=8501, help="Port to serve the dashboard on.")
+    demo.add_argument(
+        "--speed",
+        type=float,
+        help="Story seconds per real second (default 300: a real minute "
+        "tells five hours of the campaign).",
+    )
+    demo.add_argument("--seed", type=int, default=2025, help="Seed of the synthetic company.")
+    demo.set_defaults(handler=_demo)
     return root
 
 
@@ -128,6 +143,18 @@ def _reprocess(settings: Settings, args: argparse.Namespace) -> int:
         f"Rebuilt from {totals['batches']} archived batches: {totals['events']} events, "
         f"{totals['duplicates']} duplicates skipped, {totals['quarantined']} quarantined."
     )
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from mailpulse import demo
+
+    if args.employees < 1 or (args.speed is not None and args.speed <= 0):
+        raise CommandError("--employees and --speed must be positive.")
+    options = demo.DemoOptions(employees=args.employees, port=args.port, seed=args.seed)
+    if args.speed is not None:
+        options = dataclasses.replace(options, speed=args.speed)
+    demo.run(settings, options, lambda line: print(line, flush=True))
     return 0
 
 

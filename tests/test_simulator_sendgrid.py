@@ -57,7 +57,7 @@ def test_what_the_simulator_posted_minus_its_repeats_is_exactly_what_is_stored(
     timeline = build_timeline(build_company(300, seed=1), speed=5000, seed=1)
     simulation = Simulation(timeline, sendgrid_for(served, signer))
     simulation.start()
-    time.sleep(5)
+    time.sleep(4)
     simulation.stop()
     served.stop()  # the database file is ours to read now
 
