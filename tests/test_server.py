@@ -33,6 +33,7 @@ class Server:
         self.env = {**os.environ, "MAILPULSE_DB": str(tmp_path / "m.duckdb")}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.webhook = f"{self.url}/api/webhooks/sendgrid"
         self.log = tmp_path / "server.log"
         self.process: subprocess.Popen | None = None
 
