@@ -58,12 +58,13 @@ def team_mix(mix: pd.DataFrame, by: str) -> go.Figure:
 
 def receiver_traffic(frame: pd.DataFrame) -> go.Figure:
     long = frame.melt(
-        id_vars="hour",
+        id_vars="minute",
         value_vars=["events_stored", "duplicates", "quarantined"],
         var_name="kind",
         value_name="events",
     )
-    figure = px.bar(long, x="hour", y="events", color="kind", title="Events received per hour")
+    title = "Events received per minute, last 6 hours"
+    figure = px.bar(long, x="minute", y="events", color="kind", title=title)
     return _tidy(figure)
 
 

@@ -107,8 +107,8 @@ def receiver_summary() -> dict[str, Any]:
     return frame("receiver_summary").iloc[0].to_dict()
 
 
-def batches_over_time(days: int = 7) -> pd.DataFrame:
-    return frame("batches_over_time", days=days)
+def batches_over_time(hours: int = 6) -> pd.DataFrame:
+    return frame("batches_over_time", hours=hours)
 
 
 def quarantine_recent(limit: int = 100) -> pd.DataFrame:

@@ -14,6 +14,14 @@ ACTIVE_CAMPAIGN = timedelta(days=7)
 st.title("Receiver")
 
 
+def ago(elapsed: timedelta) -> str:
+    seconds = int(elapsed.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
 @st.fragment(run_every=queries.FRESH_SECONDS)
 def live() -> None:
     summary = queries.receiver_summary()
@@ -32,11 +40,13 @@ def live() -> None:
     tiles[2].metric("Duplicates skipped", f"{summary['duplicates']:,}")
     tiles[3].metric("Quarantined", f"{summary['quarantined']:,}")
     tiles[4].metric(
-        "Last batch", "never" if pd.isna(last_batch) else f"{last_batch:%Y-%m-%d %H:%M:%S} UTC"
+        "Last batch",
+        "never" if pd.isna(last_batch) else f"{ago(now - last_batch)} ago",
+        help=None if pd.isna(last_batch) else f"{last_batch:%Y-%m-%d %H:%M:%S} UTC",
     )
     traffic = queries.batches_over_time()
     if traffic.empty:
-        st.info("No batch received in the last 7 days.")
+        st.info("No batch received in the last 6 hours.")
     else:
         st.plotly_chart(charts.receiver_traffic(traffic), width="stretch")
     left, right = st.columns(2)
