@@ -56,7 +56,9 @@ async def _admin_caller(request: Request) -> None:
         raise ApiError(403, "forbidden", "The admin secret is wrong.")
 
 
-@router.post("/admin/commands/{name}", dependencies=[Depends(_admin_caller)])
+@router.post(
+    "/admin/commands/{name}", dependencies=[Depends(_admin_caller)], include_in_schema=False
+)
 async def run_command(
     name: str,
     db: DatabaseDep,

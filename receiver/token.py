@@ -26,7 +26,26 @@ def invalid_client() -> ApiError:
     )
 
 
-@router.post("/oauth/token")
+TOKEN_REQUEST = {
+    "type": "object",
+    "properties": {
+        "grant_type": {"type": "string", "enum": ["client_credentials"]},
+        "client_id": {"type": "string"},
+        "client_secret": {"type": "string"},
+        "scope": {"type": "string"},
+    },
+    "required": ["grant_type"],
+}
+TOKEN_BODY = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {"schema": TOKEN_REQUEST},
+        "application/json": {"schema": TOKEN_REQUEST},
+    },
+}
+
+
+@router.post("/oauth/token", openapi_extra={"requestBody": TOKEN_BODY})
 async def token(request: Request, tokens: TokensDep, metrics: MetricsDep) -> JSONResponse:
     form = await _form(request)
     basic = _basic_credentials(request.headers.get("authorization"))

@@ -21,7 +21,21 @@ router = APIRouter()
 INLINE_PARSE_BYTES = 16 * 1024
 
 
-@router.post("/webhooks/sendgrid")
+BATCH_SCHEMA = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "items": {"type": "object", "required": ["event", "timestamp"]},
+                "description": "One SendGrid Event Webhook batch.",
+            }
+        }
+    },
+}
+
+
+@router.post("/webhooks/sendgrid", openapi_extra={"requestBody": BATCH_SCHEMA})
 async def sendgrid_webhook(
     request: Request,
     client: SendGridClient,
