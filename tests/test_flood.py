@@ -1,0 +1,94 @@
+"""A flood of forged and unauthenticated posts beside genuine ingest: nothing forged is stored."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import orjson
+
+from mailpulse.database import Database
+from tests.conftest import SigningKey
+from tests.test_server import Server
+
+FLOOD = 2_000  # the soak script (bench/soak.py) sends 20,000
+_serial = itertools.count()
+
+
+def batch(kind: str, size: int = 200) -> bytes:
+    n, now = next(_serial), int(time.time())
+    return orjson.dumps([
+        {"event": "delivered", "timestamp": now, "email": f"p{i}@corp.example",
+         "sg_event_id": f"{kind}-{n}-{i}", "campaign": "flood"}
+        for i in range(size)
+    ])  # fmt: skip
+
+
+def genuine_rate(server: Server, token: str, key: SigningKey, batches: int) -> float:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    started = time.perf_counter()
+    with httpx.Client(timeout=30) as http:
+        for _ in range(batches):
+            body = batch("genuine")
+            response = http.post(
+                server.webhook, content=body, headers={**headers, **key.headers(body)}
+            )
+            assert response.status_code == 200
+    return batches / (time.perf_counter() - started)
+
+
+def forged_posts(server: Server, token: str, forger: SigningKey, count: int) -> list[int]:
+    """Prepared beforehand, then sent as fast as two connections can."""
+    posts = []
+    for n in range(count):
+        body = batch("forged")
+        headers = {"Content-Type": "application/json", **forger.headers(body)}
+        if n % 2:  # half carry a real token but a signature from the wrong key
+            headers["Authorization"] = f"Bearer {token}"
+        posts.append((body, headers))
+
+    def send(chunk: list[tuple[bytes, dict[str, str]]]) -> list[int]:
+        with httpx.Client(timeout=30) as http:
+            return [http.post(server.webhook, content=b, headers=h).status_code for b, h in chunk]
+
+    with ThreadPoolExecutor(2) as pool:
+        return [code for codes in pool.map(send, [posts[0::2], posts[1::2]]) for code in codes]
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+def test_a_flood_stores_nothing_forged_while_genuine_ingest_goes_on(tmp_path) -> None:
+    """The rate beside the flood against the rate alone is measured by bench/soak.py."""
+    key, forger = SigningKey(), SigningKey()
+    server = Server(tmp_path)
+    server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public
+    server.start()
+    try:
+        token = server.token()
+        memory_before = rss_mb(server.process.pid)
+        with ThreadPoolExecutor(1) as flood_pool:
+            flood = flood_pool.submit(forged_posts, server, token, forger, FLOOD)
+            time.sleep(0.5)
+            genuine_rate(server, token, key, 60)  # every genuine post must still get its 200
+            codes = flood.result()
+        memory_after = rss_mb(server.process.pid)
+        metrics = httpx.get(f"{server.url}/api/metrics").text
+    finally:
+        server.stop()
+
+    assert sorted(set(codes)) == [401, 403]
+    assert memory_after < memory_before + 100
+    assert f'mailpulse_auth_failures_total{{reason="bad_signature"}} {FLOOD // 2}' in metrics
+    assert f'mailpulse_auth_failures_total{{reason="missing_token"}} {FLOOD // 2}' in metrics
+    database = Database(Path(server.env["MAILPULSE_DB"]))
+    with database.cursor() as cur:
+        forged = cur.execute("SELECT count(*) FROM events WHERE event_key LIKE 'forged-%'")
+        assert forged.fetchall() == [(0,)]
+    database.close()
