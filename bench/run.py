@@ -22,7 +22,7 @@ from bench.dataset import employees_for, preload
 from bench.load import bodies, post_all
 from mailpulse.database import Database
 from mailpulse.simulator.credentials import Signer
-from tests.test_server import Server
+from tests.serving import Server
 
 TARGET_RATE, TARGET_SHARE, TARGET_P99_MS, TARGET_QUERY_MS, TARGET_RSS_MB = (
     50_000,

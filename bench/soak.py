@@ -16,9 +16,9 @@ from pathlib import Path
 
 from mailpulse.database import Database
 from tests.conftest import SigningKey
+from tests.serving import Server
 from tests.test_crash import kill_rounds, stored_keys
 from tests.test_flood import forged_posts, genuine_rate, rss_mb
-from tests.test_server import Server
 
 
 def crashes(kills: int) -> None:

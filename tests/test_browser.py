@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import fixture_bytes
-from tests.test_server import Server
+from tests.serving import Server
 
 pytestmark = pytest.mark.browser
 

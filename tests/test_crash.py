@@ -14,7 +14,7 @@ import orjson
 
 from mailpulse.database import Database
 from tests.conftest import SigningKey
-from tests.test_server import Server
+from tests.serving import Server
 
 KILLS = 3
 POSTERS = 3

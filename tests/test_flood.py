@@ -12,7 +12,7 @@ import orjson
 
 from mailpulse.database import Database
 from tests.conftest import SigningKey
-from tests.test_server import Server
+from tests.serving import Server
 
 FLOOD = 2_000  # the soak script (bench/soak.py) sends 20,000
 _serial = itertools.count()

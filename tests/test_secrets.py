@@ -13,7 +13,7 @@ from mailpulse.settings import Settings
 from receiver.admin import AdminAccess
 from receiver.app import create_app
 from tests.conftest import fixture_bytes
-from tests.test_server import Server
+from tests.serving import Server
 
 
 def test_no_secret_reaches_the_log_the_answers_the_metrics_or_the_database(tmp_path: Path) -> None:

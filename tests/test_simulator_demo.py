@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,7 @@ from pathlib import Path
 import httpx
 
 from mailpulse.database import Database
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.serving import ROOT, free_port
 
 
 def test_the_demo_fills_its_own_database_and_stops_on_ctrl_c(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from mailpulse.simulator.credentials import Signer
 from mailpulse.simulator.sendgrid import Options, SendGrid
 from mailpulse.simulator.simulation import Simulation
 from mailpulse.simulator.timeline import build_timeline
-from tests.test_server import Server
+from tests.serving import Server
 
 TOKEN_TTL_SECONDS = 4  # several tokens within the run: the simulator must fetch new ones
 FAST = Options(interval=0.3, repeat_share=0.3, repeat_after=(0.2, 1.0), retry_first=0.1, seed=1)
