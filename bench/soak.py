@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mailpulse.database import Database
-from tests.conftest import SigningKey
+from mailpulse.simulator.credentials import Signer
 from tests.serving import Server
 from tests.test_crash import kill_rounds, stored_keys
 from tests.test_flood import forged_posts, genuine_rate, rss_mb
@@ -23,8 +23,8 @@ from tests.test_flood import forged_posts, genuine_rate, rss_mb
 
 def crashes(kills: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        key, server = SigningKey(), Server(Path(tmp))
-        server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public
+        key, server = Signer(), Server(Path(tmp))
+        server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public_key
         server.start()
         sent, acked, restarts = kill_rounds(server, key, kills)
         server.stop()
@@ -39,8 +39,8 @@ def crashes(kills: int) -> None:
 
 def flood(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        key, forger, server = SigningKey(), SigningKey(), Server(Path(tmp))
-        server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public
+        key, forger, server = Signer(), Signer(), Server(Path(tmp))
+        server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public_key
         server.start()
         token = server.token()
         alone = genuine_rate(server, token, key, 60)

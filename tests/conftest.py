@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import base64
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 
 from mailpulse.database import Database
 from mailpulse.settings import Settings
+from mailpulse.simulator.credentials import Signer
 from receiver import oauth
 from receiver.app import create_app
-from receiver.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 # shared/ lies beside the checkout, in the work tree and in CI alike.
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "sendgrid"
@@ -29,22 +25,6 @@ def fixture_bytes(name: str) -> bytes:
 
 def vectors() -> dict:
     return json.loads(fixture_bytes("signed_webhook_vectors.json"))
-
-
-class SigningKey:
-    """A throw-away P-256 key that signs like SendGrid: timestamp + raw body."""
-
-    def __init__(self) -> None:
-        self._key = ec.generate_private_key(ec.SECP256R1())
-        der = self._key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        self.public = base64.b64encode(der).decode()
-
-    def headers(self, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-        stamp = str(int(time.time()) if timestamp is None else timestamp)
-        signature = self._key.sign(stamp.encode() + body, ec.ECDSA(hashes.SHA256()))
-        return {SIGNATURE_HEADER: base64.b64encode(signature).decode(), TIMESTAMP_HEADER: stamp}
 
 
 @pytest.fixture
@@ -60,8 +40,9 @@ def db(settings: Settings) -> Iterator[Database]:
 
 
 @pytest.fixture
-def signing_key() -> SigningKey:
-    return SigningKey()
+def signing_key() -> Signer:
+    """A throw-away P-256 key that signs like SendGrid: timestamp + raw body."""
+    return Signer()
 
 
 def client_for(settings: Settings) -> TestClient:

@@ -13,7 +13,7 @@ import httpx
 import orjson
 
 from mailpulse.database import Database
-from tests.conftest import SigningKey
+from mailpulse.simulator.credentials import Signer
 from tests.serving import Server
 
 KILLS = 3
@@ -21,7 +21,7 @@ POSTERS = 3
 _serial = itertools.count()
 
 
-def signed_batch(key: SigningKey, size: int = 50) -> tuple[bytes, list[str]]:
+def signed_batch(key: Signer, size: int = 50) -> tuple[bytes, list[str]]:
     n = next(_serial)
     now = int(time.time())
     events = [
@@ -32,7 +32,7 @@ def signed_batch(key: SigningKey, size: int = 50) -> tuple[bytes, list[str]]:
     return orjson.dumps(events), [e["sg_event_id"] for e in events]
 
 
-def post_until(server: Server, token: str, key: SigningKey, stop: threading.Event,
+def post_until(server: Server, token: str, key: Signer, stop: threading.Event,
                sent: list[list[str]], acked: list[list[str]]) -> None:  # fmt: skip
     with httpx.Client(timeout=10) as http:
         while not stop.is_set():
@@ -59,7 +59,7 @@ def stored_keys(db_path: Path) -> Counter[str]:
     return keys
 
 
-def kill_rounds(server: Server, key: SigningKey, kills: int, seed: int = 5):  # noqa: ANN201
+def kill_rounds(server: Server, key: Signer, kills: int, seed: int = 5):  # noqa: ANN201
     """Sustained signed ingest, SIGKILLed `kills` times at random moments, restarted each time.
 
     Returns the batches sent, those acknowledged, and each restart's seconds to ready."""
@@ -90,9 +90,9 @@ def kill_rounds(server: Server, key: SigningKey, kills: int, seed: int = 5):  # 
 def test_sigkill_during_ingest_loses_no_acknowledged_batch_and_stores_none_in_part(
     tmp_path: Path,
 ) -> None:
-    key = SigningKey()
+    key = Signer()
     server = Server(tmp_path)
-    server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public
+    server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public_key
     server.start()
     sent, acked, restarts = kill_rounds(server, key, KILLS)
     server.stop()

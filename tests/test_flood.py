@@ -11,7 +11,7 @@ import httpx
 import orjson
 
 from mailpulse.database import Database
-from tests.conftest import SigningKey
+from mailpulse.simulator.credentials import Signer
 from tests.serving import Server
 
 FLOOD = 2_000  # the soak script (bench/soak.py) sends 20,000
@@ -27,7 +27,7 @@ def batch(kind: str, size: int = 200) -> bytes:
     ])  # fmt: skip
 
 
-def genuine_rate(server: Server, token: str, key: SigningKey, batches: int) -> float:
+def genuine_rate(server: Server, token: str, key: Signer, batches: int) -> float:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     started = time.perf_counter()
     with httpx.Client(timeout=30) as http:
@@ -40,7 +40,7 @@ def genuine_rate(server: Server, token: str, key: SigningKey, batches: int) -> f
     return batches / (time.perf_counter() - started)
 
 
-def forged_posts(server: Server, token: str, forger: SigningKey, count: int) -> list[int]:
+def forged_posts(server: Server, token: str, forger: Signer, count: int) -> list[int]:
     """Prepared beforehand, then sent as fast as two connections can."""
     posts = []
     for n in range(count):
@@ -66,9 +66,9 @@ def rss_mb(pid: int) -> float:
 
 def test_a_flood_stores_nothing_forged_while_genuine_ingest_goes_on(tmp_path) -> None:
     """The rate beside the flood against the rate alone is measured by bench/soak.py."""
-    key, forger = SigningKey(), SigningKey()
+    key, forger = Signer(), Signer()
     server = Server(tmp_path)
-    server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public
+    server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public_key
     server.start()
     try:
         token = server.token()

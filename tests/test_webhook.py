@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mailpulse.settings import Settings
+from mailpulse.simulator.credentials import Signer
 from receiver import oauth
 from tests.conftest import (
-    SigningKey,
     client_for,
     count,
     create_client,
@@ -173,13 +173,13 @@ def test_a_token_without_the_sendgrid_role_is_403(api: TestClient) -> None:
     assert count(api, "SELECT count(*) FROM events") == 0
 
 
-def signed_settings(tmp_path, key: SigningKey, **overrides) -> Settings:
+def signed_settings(tmp_path, key: Signer, **overrides) -> Settings:
     return Settings(
-        db=tmp_path / "m.duckdb", sendgrid_public_keys=key.public, _env_file=None, **overrides
+        db=tmp_path / "m.duckdb", sendgrid_public_keys=key.public_key, _env_file=None, **overrides
     )
 
 
-def test_a_signed_batch_is_stored(tmp_path, signing_key: SigningKey) -> None:
+def test_a_signed_batch_is_stored(tmp_path, signing_key: Signer) -> None:
     with client_for(signed_settings(tmp_path, signing_key)) as api:
         token = get_token(api, create_client(api))
         body = fixture_bytes("sample_batch_survey_synthetic.json")
@@ -190,7 +190,7 @@ def test_a_signed_batch_is_stored(tmp_path, signing_key: SigningKey) -> None:
 
 @pytest.mark.parametrize("fault", ["tampered-body", "tampered-timestamp", "missing", "stale"])
 def test_a_bad_signature_is_403_and_nothing_is_stored(
-    tmp_path, signing_key: SigningKey, fault: str
+    tmp_path, signing_key: Signer, fault: str
 ) -> None:
     body = batch(event())
     headers = signing_key.headers(body)
@@ -211,15 +211,15 @@ def test_a_bad_signature_is_403_and_nothing_is_stored(
         assert count(api, "SELECT count(*) FROM raw_batches") == 0
 
 
-def test_a_batch_signed_by_an_unknown_key_is_403(tmp_path, signing_key: SigningKey) -> None:
-    stranger = SigningKey()
+def test_a_batch_signed_by_an_unknown_key_is_403(tmp_path, signing_key: Signer) -> None:
+    stranger = Signer()
     with client_for(signed_settings(tmp_path, signing_key)) as api:
         token = get_token(api, create_client(api))
         body = batch(event())
         assert post_batch(api, token, body, **stranger.headers(body)).status_code == 403
 
 
-def test_signature_alone_suffices_when_oauth_is_off(tmp_path, signing_key: SigningKey) -> None:
+def test_signature_alone_suffices_when_oauth_is_off(tmp_path, signing_key: Signer) -> None:
     settings = signed_settings(tmp_path, signing_key, require_oauth=False)
     with client_for(settings) as api:
         body = batch(event())
