@@ -1,7 +1,7 @@
 """What routes need, declared once: settings, the database, tokens, metrics, the caller.
 
-Trivial dependencies are `async def`: FastAPI runs a plain `def` in the thread pool, which costs
-more than the work. The caller's check reads the database, so it stays a `def`.
+Dependencies are `async def`: FastAPI runs a plain `def` in the thread pool, which costs more
+than the work. Only a token not seen before sends its database read to the thread pool.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from mailpulse.database import Database
 from mailpulse.settings import Settings
@@ -39,7 +40,7 @@ TokensDep = Annotated[Tokens, Depends(_tokens)]
 MetricsDep = Annotated[Metrics, Depends(_metrics)]
 
 
-def _sendgrid_client(
+async def _sendgrid_client(
     request: Request, settings: SettingsDep, tokens: TokensDep, metrics: MetricsDep
 ) -> Principal | None:
     """The bearer of a live token with role `sendgrid`; None when OAuth is switched off."""
@@ -52,7 +53,8 @@ def _sendgrid_client(
     if scheme.lower() != "bearer" or not token.strip():
         metrics.auth_failure("malformed_token")
         raise unauthorized("The Authorization header must be 'Bearer <token>'.")
-    principal = tokens.principal(token.strip())
+    token = token.strip()
+    principal = tokens.cached(token) or await run_in_threadpool(tokens.principal, token)
     if principal is None:
         metrics.auth_failure("invalid_token")
         raise unauthorized("The token is unknown, expired or revoked: get a new one.")

@@ -117,12 +117,16 @@ class Tokens:
         self._db.write(lambda con: con.execute(sql.text("insert_token"), params))
         return token
 
+    def cached(self, token: str) -> Principal | None:
+        """The answer for a token seen before, without touching the database (or None)."""
+        if self._cached_at != _revocations:
+            self._cache, self._cached_at = {}, _revocations
+        found = self._cache.get(digest(token))
+        return found if found and found.expires_at > datetime.now(UTC) else None
+
     def principal(self, token: str) -> Principal | None:
         """Who holds `token`, or None when it is unknown, expired or its client revoked."""
-        key, generation = digest(token), _revocations
-        if generation != self._cached_at:
-            self._cache, self._cached_at = {}, generation
-        found = self._cache.get(key) or self._lookup(key, generation)
+        found = self.cached(token) or self._lookup(digest(token), _revocations)
         return found if found and found.expires_at > datetime.now(UTC) else None
 
     def _lookup(self, key: str, generation: int) -> Principal | None:
