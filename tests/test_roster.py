@@ -118,3 +118,23 @@ def test_an_employee_back_in_the_file_is_active_again(db) -> None:
     import_roster(db, "employee_id,email,active\nE1,a@corp.example,inactive\n")
     import_roster(db, "employee_id,email\nE1,a@corp.example\n")
     assert stored(db)[0][-1] is True
+
+
+def test_a_hundred_thousand_employees_import_in_one_go(db) -> None:
+    lines = [f"E{n},e{n}@corp.example,Employee {n},Dept {n % 40}" for n in range(100_000)]
+    text = "employee_id,email,name,department\n" + "\n".join(lines) + "\n"
+    assert import_roster(db, text) == RosterImport(inserted=100_000, updated=0, deactivated=0)
+    assert len(stored(db)) == 100_000
+
+
+def test_a_bad_line_deep_in_a_large_file_is_named_by_its_line_number(db) -> None:
+    lines = [f"E{n},e{n}@corp.example" for n in range(50_000)]
+    lines[41_234] = "E41234,not-an-email"
+    with pytest.raises(CsvRejected, match="line 41236"):
+        import_roster(db, "employee_id,email\n" + "\n".join(lines))
+    assert stored(db) == []
+
+
+def test_formula_cells_are_stored_as_written(db) -> None:
+    import_roster(db, 'employee_id,email,name\nE1,a@corp.example,"=HYPERLINK(""x"")"\n')
+    assert stored(db)[0][2] == '=HYPERLINK("x")'
