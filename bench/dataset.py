@@ -1,4 +1,4 @@
-"""Benchmark databases: N events of campaign 'bench' already stored, with a roster."""
+"""Benchmark databases: N events stored (live campaign 'bench' and older ones) and a roster."""
 
 from __future__ import annotations
 

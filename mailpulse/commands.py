@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from mailpulse import completions, funnel, reminders, roster, sql
+from mailpulse import completions, funnel, funnel_state, reminders, roster, sql
 from mailpulse.csvfile import CsvRejected
 from mailpulse.database import Database
 from mailpulse.settings import Settings
@@ -78,10 +78,12 @@ def clients_revoke(db: Database, settings: Settings, name_or_id: str) -> dict[st
 @command
 def reprocess(db: Database, settings: Settings) -> dict[str, int]:
     fields = Fields(settings.campaign_field, settings.employee_field)
-    return db.write(lambda con: rebuild_events(con, fields))
+    return db.write(lambda con: rebuild_events(con, fields, settings.bot_click_seconds))
 
 
-def rebuild_events(con: duckdb.DuckDBPyConnection, fields: Fields) -> dict[str, int]:
+def rebuild_events(
+    con: duckdb.DuckDBPyConnection, fields: Fields, bot_click_seconds: int
+) -> dict[str, int]:
     """Derived tables, rebuilt from the raw archive in one transaction: all or nothing."""
     con.execute(sql.text("clear_derived"))
     totals = {"batches": 0, "events": 0, "duplicates": 0, "quarantined": 0}
@@ -98,6 +100,7 @@ def rebuild_events(con: duckdb.DuckDBPyConnection, fields: Fields) -> dict[str, 
             totals["duplicates"] += outcome.duplicates
             totals["quarantined"] += outcome.quarantined
         after = ids[-1]
+    funnel_state.rebuild(con, bot_click_seconds)
     return totals
 
 

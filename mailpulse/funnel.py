@@ -1,4 +1,8 @@
-"""The funnel of a campaign, one row per employee, exactly as `sql/funnel.sql` defines it."""
+"""The funnel of a campaign, one row per employee, exactly as SQL defines it.
+
+`sql/recipient_states.sql` judges each recipient's events (kept in the funnel state, see
+`funnel_state`), `sql/funnel.sql` adds the roster, the completions and the stage.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from mailpulse import sql
+from mailpulse import funnel_state, sql
 from mailpulse.database import Database
 
 STAGES = ("completed", "clicked", "opened", "delivered", "bounced", "deferred", "sent", "not_sent")
@@ -33,8 +37,9 @@ class UnknownSegment(ValueError):
 
 
 def funnel(db: Database, campaign: str, bot_click_seconds: int) -> pd.DataFrame:
-    """Sorted by employee_id (unknown people first), then email."""
-    return _frame(db, "funnel", campaign=campaign, bot_click_seconds=bot_click_seconds)
+    """Sorted by employee_id (unknown people first), then email; every stored event counts."""
+    funnel_state.ensure_fresh(db, campaign, bot_click_seconds)
+    return _frame(db, "funnel", campaign=campaign)
 
 
 def campaigns(db: Database) -> pd.DataFrame:

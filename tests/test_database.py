@@ -5,6 +5,7 @@ import threading
 import duckdb
 import pytest
 
+from mailpulse import sql
 from mailpulse.database import Database, DatabaseBusy
 
 
@@ -13,7 +14,8 @@ def test_migrations_are_versioned_and_run_once(settings) -> None:
     db = Database(settings.db)
     assert db.rows("client_by_name", name="nobody") == []
     with db.cursor() as cur:
-        assert cur.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+        applied = cur.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    assert applied == [(version,) for version, _ in sql.MIGRATIONS]
     db.close()
 
 

@@ -1,5 +1,10 @@
+import csv
+import io
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailpulse import funnel
 from mailpulse.reminders import reminders_csv
@@ -123,3 +128,31 @@ def test_each_segment_takes_its_stages_and_opted_out_people_only_their_own(db) -
 def test_an_unknown_segment_names_the_segments() -> None:
     with pytest.raises(funnel.UnknownSegment, match="the segments are: not_sent, undelivered"):
         funnel.segment(frame(), "everyone")
+
+
+# Any text but surrogates (not UTF-8) and NUL.
+texts = st.none() | st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
+COLUMNS = HEADER.decode().strip().split(",")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(st.tuples(texts, texts), min_size=1, max_size=6))
+def test_any_text_is_written_as_the_csv_module_writes_it(cells) -> None:
+    people = [
+        {"employee_id": f"E{n}", "email": f"e{n}@x.example", "name": name, "reason": reason}
+        for n, (name, reason) in enumerate(cells)
+    ]
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for person in people:
+        row = dict.fromkeys(COLUMNS, "") | {"stage": "delivered"}
+        writer.writerow((row | {key: _defused(value) for key, value in person.items()}).values())
+    assert reminders_csv(frame(*people)) == expected.getvalue().encode("utf-8")
+
+
+def _defused(text: str | None) -> str:
+    if text is None:
+        return ""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

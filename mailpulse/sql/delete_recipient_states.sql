@@ -1,0 +1,3 @@
+-- The rows the registered `fresh_states` replace.
+DELETE FROM funnel_state
+WHERE campaign = $campaign AND who IN (SELECT who FROM fresh_states)

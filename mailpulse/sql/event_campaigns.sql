@@ -1,0 +1,1 @@
+SELECT DISTINCT campaign FROM events ORDER BY campaign

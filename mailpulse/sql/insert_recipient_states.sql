@@ -1,0 +1,2 @@
+INSERT INTO funnel_state BY NAME
+SELECT * FROM fresh_states
