@@ -49,19 +49,18 @@ def query_timings(path: Path, campaign: str = "bench") -> dict[str, float]:
         database.close()
 
 
-def overview_render_seconds(url: str) -> float:
-    """From navigation to the funnel chart and tiles drawn, in Debian's Chromium."""
+def render_seconds(url: str, ready: str = ".js-plotly-plot") -> float:
+    """From navigation to the page's `ready` element drawn, in Debian's Chromium (a warm cache)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)  # a first visit starts the session and warms the caches
-        page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+        page.locator(ready).first.wait_for(timeout=120_000)
         started = time.perf_counter()
         page.goto(url)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
-        page.get_by_test_id("stMetricValue").first.wait_for()
+        page.locator(ready).first.wait_for(timeout=120_000)
         seconds = time.perf_counter() - started
         browser.close()
     return seconds

@@ -78,7 +78,7 @@ def ingest_row(stored: int, args: argparse.Namespace, ceiling_a: float, render: 
         run = post_all(url, token, signer, payloads, args.clients)
         repeated = post_all(url, token, signer, payloads[:5], 1)
         peak_mb = peak_rss_mb(server.process.pid)
-        page_s = f"{dashboard.overview_render_seconds(server.url):.2f}" if render else "-"
+        page_s = f"{dashboard.render_seconds(server.url):.2f}" if render else "-"
         server.stop()
         exact = run.stored == run.events and repeated.stored == 0
         exact = exact and count_events(database_file) == stored + run.events
