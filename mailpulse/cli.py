@@ -282,7 +282,3 @@ def _read_text(path: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise CommandError(f"{path} is not UTF-8 text: save it as CSV UTF-8.") from None
-
-
-if __name__ == "__main__":
-    sys.exit(main())
