@@ -83,7 +83,7 @@ class BatchWork:
     parsed: Prepared | BatchRejected
 
     def __call__(self, con: duckdb.DuckDBPyConnection) -> Outcome:
-        return store_many(con, [(self.delivery, self.parsed)])[0]
+        return self.together(con, [self])[0]
 
     @staticmethod
     def together(con: duckdb.DuckDBPyConnection, works: list[BatchWork]) -> list[Outcome]:
@@ -111,11 +111,10 @@ def store_parsed(
     outcomes = [
         _outcome(parsed, stored.get(i, 0)) for i, (_, parsed) in zip(ids, items, strict=True)
     ]
-    _insert(con, "batch_outcomes", pa.table({
-        "batch_id": ids,
-        "received_at": [delivery.received_at for delivery, _ in items],
-        **{k: [asdict(o)[k] for o in outcomes] for k in asdict(outcomes[0])},
-    }))  # fmt: skip
+    _insert(con, "batch_outcomes", pa.Table.from_pylist([
+        {"batch_id": batch_id, "received_at": delivery.received_at, **asdict(outcome)}
+        for batch_id, (delivery, _), outcome in zip(ids, items, outcomes, strict=True)
+    ]))  # fmt: skip
     return outcomes
 
 
@@ -155,21 +154,19 @@ def _stamped(events: pa.Table, batch_id: int, received_at: datetime) -> pa.Table
 
 def _quarantine_rows(ids: list[int], items: list[Item]) -> pa.Table:
     """Whole bodies that are not a batch (position NULL), and single events that are not events."""
-    rows: dict[str, list] = {name: [] for name in QUARANTINE_SCHEMA.names}
+    rows = []
     for batch_id, (delivery, parsed) in zip(ids, items, strict=True):
         kept = (
-            [(None, str(parsed), delivery.body)]
-            if isinstance(parsed, BatchRejected)
-            else parsed.quarantined
+            parsed.quarantined
+            if isinstance(parsed, Prepared)
+            else [(None, str(parsed), delivery.body)]
         )
-        for position, reason, payload in kept:
-            for name, value in zip(
-                QUARANTINE_SCHEMA.names,
-                (batch_id, position, delivery.received_at, reason, payload),
-                strict=True,
-            ):
-                rows[name].append(value)
-    return pa.table(rows, schema=QUARANTINE_SCHEMA)
+        rows += [(batch_id, position, delivery.received_at, reason, payload)
+                 for position, reason, payload in kept]  # fmt: skip
+    names = QUARANTINE_SCHEMA.names
+    return pa.Table.from_pylist(
+        [dict(zip(names, row, strict=True)) for row in rows], QUARANTINE_SCHEMA
+    )
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
