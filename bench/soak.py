@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +19,7 @@ from mailpulse.database import Database
 from mailpulse.simulator.credentials import Signer
 from tests.serving import Server
 from tests.test_crash import kill_rounds, stored_keys
-from tests.test_flood import forged_posts, genuine_rate, rss_mb
+from tests.test_flood import forge, genuine_rate, rss_mb, send_all
 
 
 def crashes(kills: int) -> None:
@@ -45,10 +46,14 @@ def flood(count: int) -> None:
         token = server.token()
         alone = genuine_rate(server, token, key, 60)
         before = rss_mb(server.process.pid)
+        posts, flowing = forge(token, forger, count), threading.Event()
         started = time.perf_counter()
         with ThreadPoolExecutor(1) as pool:
-            forged = pool.submit(forged_posts, server, token, forger, count)
+            forged = pool.submit(send_all, server, posts, flowing)
+            flowing.wait(30)
             beside = genuine_rate(server, token, key, 60)
+            if forged.done():
+                raise SystemExit("The flood ended before the genuine posts did: send a larger one.")
             codes = forged.result()
         seconds = time.perf_counter() - started
         after = rss_mb(server.process.pid)

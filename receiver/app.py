@@ -12,6 +12,7 @@ from mailpulse.database import Database
 from mailpulse.settings import Settings
 from receiver import admin, errors, health, token, webhook
 from receiver.admin import AdminAccess
+from receiver.gate import WebhookGate
 from receiver.metrics import Metrics
 from receiver.oauth import Tokens
 
@@ -30,6 +31,7 @@ def create_app(
     app.state.admin = admin_access
     if database:
         _attach(app, database)
+    app.add_middleware(WebhookGate)
     app.add_exception_handler(errors.ApiError, errors.render)
     app.add_exception_handler(RequestValidationError, errors.render_validation)
     for module in (token, webhook, health, admin):

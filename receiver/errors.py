@@ -24,6 +24,10 @@ def unauthorized(description: str) -> ApiError:
 
 async def render(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
+    return response(exc)
+
+
+def response(exc: ApiError) -> JSONResponse:
     return JSONResponse(
         {"error": exc.error, "error_description": exc.description},
         status_code=exc.status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,7 +15,6 @@ from mailpulse import sql
 from mailpulse.database import Database
 
 ROLES = ("sendgrid",)
-MAX_CACHED_TOKENS = 10_000
 
 
 class ClientExists(Exception):
@@ -86,23 +86,30 @@ def _revoke_client(con: duckdb.DuckDBPyConnection, name_or_id: str) -> str:
     return client_id
 
 
-_revocations = 0  # bumped after every committed revocation: cached answers are then stale
+_revocations = 0  # bumped after every committed revocation: indexes of live tokens are then stale
 
 
 def forget_tokens() -> None:
-    """Call once a revocation is committed: every cached token is checked against the database."""
+    """Call once a revocation is committed: indexes of live tokens reload before their next use."""
     global _revocations
     _revocations += 1
 
 
 class Tokens:
-    """Issues and checks bearer tokens. Answers are cached until any client is revoked."""
+    """Issues and checks bearer tokens.
+
+    Every live token (by its hash) is held in memory, loaded from the database at the first check
+    and again after any revocation: checking a token never waits for the database, and a flood of
+    made-up tokens costs one hash and one lookup each. This process is the only issuer: beside a
+    running server the CLI works through the server's admin API.
+    """
 
     def __init__(self, db: Database, ttl_seconds: int) -> None:
         self._db = db
         self.ttl_seconds = ttl_seconds
-        self._cache: dict[str, Principal] = {}
-        self._cached_at = _revocations
+        self._lock = threading.Lock()
+        self._live: dict[str, Principal] = {}
+        self._loaded_at: int | None = None  # the revocation count `_live` reflects
 
     def login(self, client_id: str, secret: str) -> tuple[str, ...] | None:
         """The client's roles when its secret is right, else None (same work either way)."""
@@ -111,29 +118,32 @@ class Tokens:
         ok = hmac.compare_digest(digest(secret), stored)
         return tuple(roles) if ok and rows else None
 
-    def issue(self, client_id: str) -> str:
+    def issue(self, client_id: str, roles: tuple[str, ...]) -> str:
         token = secrets.token_urlsafe(32)
         params = {"token_hash": digest(token), "client_id": client_id, "ttl": self.ttl_seconds}
-        self._db.write(lambda con: con.execute(sql.text("insert_token"), params))
+        expires_at = self._db.write(
+            lambda con: con.execute(sql.text("insert_token"), params).fetchall()[0][0]
+        )
+        with self._lock:
+            live = self._index()
+            now = datetime.now(UTC)
+            for key in [key for key, p in live.items() if p.expires_at <= now]:
+                del live[key]
+            live[params["token_hash"]] = Principal(client_id, roles, expires_at)
         return token
-
-    def cached(self, token: str) -> Principal | None:
-        """The answer for a token seen before, without touching the database (or None)."""
-        if self._cached_at != _revocations:
-            self._cache, self._cached_at = {}, _revocations
-        found = self._cache.get(digest(token))
-        return found if found and found.expires_at > datetime.now(UTC) else None
 
     def principal(self, token: str) -> Principal | None:
         """Who holds `token`, or None when it is unknown, expired or its client revoked."""
-        found = self.cached(token) or self._lookup(digest(token), _revocations)
+        with self._lock:
+            found = self._index().get(digest(token))
         return found if found and found.expires_at > datetime.now(UTC) else None
 
-    def _lookup(self, key: str, generation: int) -> Principal | None:
-        rows = self._db.rows("token_owner", token_hash=key)
-        if not rows:
-            return None  # unknown tokens are not cached: a flood of them must not fill memory
-        found = Principal(rows[0][0], tuple(rows[0][1]), rows[0][2])
-        if generation == _revocations and len(self._cache) < MAX_CACHED_TOKENS:
-            self._cache[key] = found
-        return found
+    def _index(self) -> dict[str, Principal]:
+        if self._loaded_at != _revocations:
+            loaded_at = _revocations
+            rows = self._db.rows("live_tokens")
+            self._live = {
+                key: Principal(client, tuple(roles), ends) for key, client, roles, ends in rows
+            }
+            self._loaded_at = loaded_at
+        return self._live

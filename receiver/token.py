@@ -69,7 +69,7 @@ async def token(request: Request, tokens: TokensDep, metrics: MetricsDep) -> JSO
         metrics.auth_failure("invalid_client")
         raise invalid_client()
     _check_scope(form.get("scope"), roles)
-    access_token = tokens.issue(client_id)
+    access_token = tokens.issue(client_id, roles)
     return JSONResponse(
         {"access_token": access_token, "token_type": "bearer", "expires_in": tokens.ttl_seconds},
         headers={"Cache-Control": "no-store", "Pragma": "no-cache"},

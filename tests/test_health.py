@@ -1,7 +1,9 @@
 import errno
 import os
 import subprocess
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from fastapi.testclient import TestClient
 from mailpulse.settings import Settings
 from tests.conftest import client_for, count, create_client, get_token, post_batch
 from tests.factories import batch, event
+from tests.test_crash import stored_keys
 
 
 def test_healthz_answers_while_the_process_runs(api: TestClient) -> None:
@@ -76,3 +79,70 @@ def test_a_full_disk_answers_503_stores_nothing_and_recovers(small_disk: Path) -
         assert api.get("/readyz").status_code == 200
         assert post_batch(api, token, batch(event())).status_code == 200
         assert count(api, "SELECT count(*) FROM events") == 2
+
+
+@pytest.fixture
+def freezable(tmp_path: Path) -> Iterator[Path]:
+    """A folder whose database files the test can turn read-only while DuckDB holds them open.
+
+    A real fault of the filesystem, not a fault-injection setting: the immutable attribute
+    (`chattr +i`, as root on ext4) refuses every write to the folder and its files, through
+    descriptors opened before as well, and to root too. Remounting a filesystem read-only is not
+    possible here while the database file is open for writing (the kernel answers "busy").
+    """
+    folder = tmp_path / "db"
+    folder.mkdir()
+    if _immutable(folder, on=True).returncode != 0:
+        pytest.skip("chattr +i needs root on a filesystem with the immutable attribute")
+    _immutable(folder, on=False)
+    yield folder
+    _immutable(folder, on=False)  # else pytest could not remove it
+
+
+def _immutable(folder: Path, on: bool) -> subprocess.CompletedProcess:
+    paths = [folder, *folder.iterdir()]
+    return subprocess.run(["chattr", "+i" if on else "-i", *map(str, paths)], capture_output=True)
+
+
+def test_a_read_only_database_answers_503_stores_nothing_and_recovers(freezable: Path) -> None:
+    settings = Settings(db=freezable / "m.duckdb", _env_file=None)
+    answers: list[tuple[int, str | None, list[str]]] = []  # status, Retry-After, event ids
+    with client_for(settings) as api:
+        token = get_token(api, create_client(api))
+        stop = threading.Event()
+
+        def ingest() -> None:  # SendGrid-like: one batch after another, through the fault
+            while not stop.is_set():
+                events = [event() for _ in range(50)]
+                response = post_batch(api, token, batch(*events))
+                ids = [e["sg_event_id"] for e in events]
+                answers.append((response.status_code, response.headers.get("retry-after"), ids))
+
+        poster = threading.Thread(target=ingest)
+        poster.start()
+        try:
+            wait_for(lambda: len(answers) >= 5)
+            _immutable(freezable, on=True)
+            wait_for(lambda: sum(status == 503 for status, _, _ in answers) >= 3)
+            not_ready = api.get("/readyz")
+            assert not_ready.status_code == 503
+            assert "Operation not permitted" in not_ready.json()["reason"]
+        finally:
+            _immutable(freezable, on=False)
+        during = len(answers)
+        wait_for(lambda: len(answers) >= during + 5)  # resumed by itself
+        stop.set()
+        poster.join()
+        assert api.get("/readyz").status_code == 200
+    assert [status for status, _, _ in answers[during + 1 :]] == [200] * (len(answers) - during - 1)
+    assert all(retry for status, retry, _ in answers if status == 503)
+    stored = stored_keys(settings.db)  # reopened: as it stays once the log is replayed
+    for status, _, ids in answers:
+        assert [stored[i] for i in ids] == [1 if status == 200 else 0] * len(ids)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

@@ -18,7 +18,7 @@ _settings = Settings(db=_home / "m.duckdb", _env_file=None)
 _database = Database(_settings.db)
 app = create_app(_settings, _database)
 _client = _database.write(lambda con: oauth.create_client(con, "fuzz", ["sendgrid"]))
-TOKEN = app.state.tokens.issue(_client.client_id)
+TOKEN = app.state.tokens.issue(_client.client_id, ("sendgrid",))
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 

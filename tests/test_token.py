@@ -2,7 +2,9 @@ import base64
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import create_client
+from mailpulse.settings import Settings
+from receiver import oauth
+from tests.conftest import client_for, create_client, get_token, post_batch
 
 
 def test_basic_credentials_get_a_bearer_token(api: TestClient) -> None:
@@ -132,3 +134,18 @@ def test_secrets_and_tokens_are_stored_only_as_hashes(api: TestClient) -> None:
     raw += wal.read_bytes() if wal.exists() else b""
     assert new.client_secret.encode() not in raw
     assert token.encode() not in raw
+
+
+def test_a_token_outlives_a_restart_of_the_receiver(settings: Settings) -> None:
+    with client_for(settings) as api:
+        token = get_token(api, create_client(api))
+    with client_for(settings) as restarted:
+        assert post_batch(restarted, token, b"[]").status_code == 200
+
+
+def test_a_token_issued_by_another_client_is_not_confused_with_it(api: TestClient) -> None:
+    first = get_token(api, create_client(api, "first"))
+    second = get_token(api, create_client(api, "second"))
+    oauth.revoke(api.app.state.database, "first")
+    assert post_batch(api, first, b"[]").status_code == 401
+    assert post_batch(api, second, b"[]").status_code == 200

@@ -250,3 +250,25 @@ def test_the_official_vector_is_accepted_over_http(tmp_path) -> None:
         )
         assert response.status_code == 200
         assert response.json()["stored"] == 1
+
+
+def test_a_client_that_leaves_mid_body_gets_400_and_stores_nothing(api: TestClient, token: str):
+    scope = {
+        "type": "http", "method": "POST", "path": "/webhooks/sendgrid", "root_path": "",
+        "query_string": b"", "http_version": "1.1", "scheme": "http", "server": ("t", 80),
+        "headers": [(b"authorization", f"Bearer {token}".encode()),
+                    (b"content-type", b"application/json")],
+    }  # fmt: skip
+    arrivals = iter([{"type": "http.request", "body": b'[{"event":', "more_body": True},
+                     {"type": "http.disconnect"}])  # fmt: skip
+    sent = []
+
+    async def receive() -> dict:
+        return next(arrivals)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    api.portal.call(api.app, scope, receive, send)  # on the loop the app runs on
+    assert sent[0]["status"] == 400
+    assert count(api, "SELECT count(*) FROM raw_batches") == 0
