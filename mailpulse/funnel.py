@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from mailpulse import funnel_state, sql
@@ -38,8 +39,13 @@ class UnknownSegment(ValueError):
 
 def funnel(db: Database, campaign: str, bot_click_seconds: int) -> pd.DataFrame:
     """Sorted by employee_id (unknown people first), then email; every stored event counts."""
-    funnel_state.ensure_fresh(db, campaign, bot_click_seconds)
-    return _frame(db, "funnel", campaign=campaign)
+    with db.cursor() as cur:
+        cur.execute("BEGIN TRANSACTION")  # one snapshot: stored state, new events, roster
+        try:
+            since = funnel_state.read_fresh(db, cur, campaign, bot_click_seconds)
+            return _arrow_frame(cur, "funnel", campaign=campaign, since=since)
+        finally:
+            cur.execute("ROLLBACK")  # it only read
 
 
 def campaigns(db: Database) -> pd.DataFrame:
@@ -69,6 +75,10 @@ def flag_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def _frame(db: Database, name: str, **params: Any) -> pd.DataFrame:
-    # Through Arrow: several times faster than DuckDB's own DataFrame conversion for wide frames.
     with db.cursor() as cur:
-        return cur.sql(sql.text(name), params=params or None).to_arrow_table().to_pandas()
+        return _arrow_frame(cur, name, **params)
+
+
+def _arrow_frame(cur: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    # Through Arrow: several times faster than DuckDB's own DataFrame conversion for wide frames.
+    return cur.sql(sql.text(name), params=params or None).to_arrow_table().to_pandas()

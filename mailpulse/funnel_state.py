@@ -1,15 +1,21 @@
-"""The funnel state: each recipient's judged events, kept per campaign and refreshed before a read.
+"""The funnel state: each recipient's judged events, kept per campaign.
 
 Judging 500k+ events for every page view costs too much at 10M stored events; the state holds
-the verdicts (`sql/recipient_states.sql`) and a refresh judges again only the recipients that
-events since the last refresh touched. The judging runs on a read cursor's snapshot, so the
-writer (and with it ingestion) waits only for the few statements that store the verdicts.
+the verdicts (`sql/recipient_states.sql`) and a read judges again, on its own snapshot, only the
+recipients that events since the stored state touched, and lays those verdicts over it. Now and
+then a read hands them to the writer to store; it never waits for that, and ingestion waits
+for a store at most every STORE_EVERY_SECONDS.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
+import time
+from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -18,7 +24,10 @@ from mailpulse import sql
 from mailpulse.database import Database
 
 EVERYONE = -1  # a `since` before every batch: judge every recipient of the campaign again
-_refreshing = threading.Lock()  # one refresh at a time: a second caller finds the state fresh
+STORE_EVERY_SECONDS = 2.0  # reads in between judge what changed since, on their own snapshot
+_stored_at: dict[tuple[Path, str], float] = {}
+_stored_at_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,23 +64,38 @@ def build(con: duckdb.DuckDBPyConnection, campaign: str) -> Build:
     return Build(*row)
 
 
-def ensure_fresh(db: Database, campaign: str, bot_click_seconds: int) -> None:
-    """Once this returns, the state reflects every event stored before it was called."""
-    with db.cursor() as cur:
-        if build(cur, campaign).fresh(bot_click_seconds):
-            return
-    with _refreshing:
-        with db.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")  # one snapshot for the build and the events
-            try:
-                start = build(cur, campaign)
-                if start.fresh(bot_click_seconds):
-                    return
-                since = start.since(bot_click_seconds)
-                states = judged(cur, campaign, bot_click_seconds, since)
-            finally:
-                cur.execute("ROLLBACK")  # it only read
-        db.write(lambda con: store(con, campaign, bot_click_seconds, since, start, states))
+def read_fresh(
+    db: Database, cur: duckdb.DuckDBPyConnection, campaign: str, bot_click_seconds: int
+) -> int:
+    """On `cur`, in its open transaction: registers `fresh_states`, the verdicts that differ from
+    the stored state in this snapshot, and returns the `since` they were judged from (with
+    EVERYONE, `funnel.sql` ignores the stored rows). Every STORE_EVERY_SECONDS at most, the writer
+    is handed them to store; the read does not wait for it.
+    """
+    start = build(cur, campaign)
+    since = start.since(bot_click_seconds)
+    states = judged(cur, campaign, bot_click_seconds, since)  # none when the state is fresh
+    cur.register("fresh_states", states)
+    if not start.fresh(bot_click_seconds) and _store_due(db.path, campaign):
+        stored = db.writer.submit(
+            lambda con: store(con, campaign, bot_click_seconds, since, start, states)
+        )
+        stored.add_done_callback(_log_failure)
+    return since
+
+
+def _store_due(path: Path, campaign: str) -> bool:
+    now = time.monotonic()
+    with _stored_at_lock:
+        if now - _stored_at.get((path, campaign), -math.inf) < STORE_EVERY_SECONDS:
+            return False
+        _stored_at[(path, campaign)] = now
+        return True
+
+
+def _log_failure(stored: Future) -> None:
+    if stored.exception():  # the state stays as it was: later reads judge the new events again
+        log.warning("Storing the funnel state failed: %s", stored.exception())
 
 
 def judged(

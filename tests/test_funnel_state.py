@@ -1,5 +1,6 @@
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,6 +58,23 @@ def test_a_verdict_judged_before_the_state_was_rebuilt_is_dropped(db) -> None:
     assert funnel_of(db).equals(before)
 
 
+def test_reads_between_stores_lay_new_verdicts_over_the_stored_state(db, monkeypatch) -> None:
+    monkeypatch.setattr(funnel_state, "STORE_EVERY_SECONDS", 3600)
+    ingest(db, sg("delivered", 0))
+    funnel_of(db)  # the first read hands the state to the writer, without waiting
+    ingest(db, sg("open", 3600))  # committed after that store
+    stored = stored_build(db)
+    assert funnel_of(db)["stage"].tolist() == ["opened"]  # judged on the read's own snapshot
+    db.write(lambda con: None)  # whatever the read handed the writer is done by now
+    assert stored_build(db) == stored  # not stored again within the hour
+    assert funnel_of(db).equals(rebuilt(db))
+
+
+def stored_build(db: Database) -> tuple:
+    with db.cursor() as cur:
+        return funnel_state.build(cur, CAMPAIGN).stored
+
+
 def test_reprocess_leaves_a_fresh_state_behind(db, settings) -> None:
     ingest(db, sg("delivered", 0), sg("click", 2, ip=SCANNER), sg("open", 3600))
     before = funnel_of(db)
@@ -96,7 +114,8 @@ other_events = st.builds(
 def test_refreshing_batch_by_batch_gives_the_funnel_of_a_full_rebuild(stream, cuts) -> None:
     """Scanner clicks spread over batches: the IP rule links recipients across refreshes."""
     bounds = [0, *sorted(c for c in cuts if c < len(stream)), len(stream)]
-    with tempfile.TemporaryDirectory() as tmp:
+    every_read_stores = patch.object(funnel_state, "STORE_EVERY_SECONDS", 0)
+    with every_read_stores, tempfile.TemporaryDirectory() as tmp:
         db = Database(Path(tmp) / "state.duckdb")
         try:
             employees(db, "E1,e1@corp.example,,", "E2,e2@corp.example,,")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from mailpulse.funnel import funnel
 from mailpulse.settings import Settings
 from tests.conftest import client_for, count, create_client, get_token, post_batch
 from tests.factories import batch, event
@@ -127,6 +128,7 @@ def test_a_read_only_database_answers_503_stores_nothing_and_recovers(freezable:
             not_ready = api.get("/readyz")
             assert not_ready.status_code == 503
             assert "Operation not permitted" in not_ready.json()["reason"]
+            assert len(funnel(api.app.state.database, "survey-2026", 60)) > 0  # reads still work
         finally:
             _immutable(freezable, on=False)
         during = len(answers)

@@ -1,9 +1,13 @@
 -- One row per employee of $campaign: stage, flags and first times (SPEC "Funnel stages"). The
--- judging of events is `recipient_states.sql`, kept in `funnel_state` (refreshed before this
--- runs); here come the roster, the completions and the stage, which change without events.
+-- judging of events is `recipient_states.sql`: kept in `funnel_state`, with the registered
+-- `fresh_states` (judged since batch $since, -1: from scratch) laid over it. Here come the
+-- roster, the completions and the stage, which change without events.
 WITH
 state AS (
-    SELECT * FROM funnel_state WHERE campaign = $campaign
+    SELECT * FROM funnel_state
+    WHERE campaign = $campaign AND $since <> -1 AND who NOT IN (SELECT who FROM fresh_states)
+    UNION ALL BY NAME
+    SELECT * FROM fresh_states
 ),
 done AS (
     SELECT employee_id, completed_at FROM completions WHERE campaign = $campaign
