@@ -60,7 +60,7 @@ async def _admit(app: FastAPI, headers: Headers, receive: Receive) -> Admitted:
     _require_json(headers, metrics)
     body = await _read_body(headers, receive, settings.max_body_bytes, metrics)
     if settings.public_keys:
-        _verify(headers, body, app)
+        _verify(app, headers, body)
     return Admitted(client, body)
 
 
@@ -118,7 +118,7 @@ def _too_large(limit: int) -> ApiError:
     )
 
 
-def _verify(headers: Headers, body: bytes, app: FastAPI) -> None:
+def _verify(app: FastAPI, headers: Headers, body: bytes) -> None:
     settings, metrics = app.state.settings, app.state.metrics
     try:
         signature.verify(
