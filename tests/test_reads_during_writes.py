@@ -97,7 +97,11 @@ def test_reports_during_heavy_ingest_never_fail_nor_see_half_a_batch(run: Run) -
     assert all(count % BATCH == 0 for count in run.seen), "a reader saw part of a batch"
 
 
-@pytest.mark.xfail(reason="issue 5: readers and ingest share 2 cores and the GIL", strict=False)
+@pytest.mark.xfail(
+    reason="issue 5, open: beside two readers looping back to back, ingest p99 is 2.5-4x idle "
+    "here; readers share this 2-core machine's cores and the GIL with the writer",
+    strict=False,
+)
 def test_ingest_p99_beside_readers_stays_within_twice_idle(run: Run) -> None:
     assert p99(run.busy) <= 2 * p99(run.idle), (
         f"{p99(run.busy):.3f} s busy, {p99(run.idle):.3f} s idle"
