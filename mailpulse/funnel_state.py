@@ -74,9 +74,12 @@ def read_fresh(
     """
     start = build(cur, campaign)
     since = start.since(bot_click_seconds)
-    states = judged(cur, campaign, bot_click_seconds, since)  # none when the state is fresh
+    if start.fresh(bot_click_seconds):
+        cur.register("fresh_states", cur.sql(sql.text("funnel_state_columns")).to_arrow_table())
+        return since
+    states = judged(cur, campaign, bot_click_seconds, since)
     cur.register("fresh_states", states)
-    if not start.fresh(bot_click_seconds) and _store_due(db.path, campaign):
+    if _store_due(db.path, campaign):
         stored = db.writer.submit(
             lambda con: store(con, campaign, bot_click_seconds, since, start, states)
         )
