@@ -8,6 +8,7 @@ dependencies or parses a byte. A post that passes reaches the route with its cal
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -25,10 +26,12 @@ WEBHOOK_PATH = "/webhooks/sendgrid"
 
 @dataclass(frozen=True)
 class Admitted:
-    """A post that passed the gate: its caller (None when OAuth is off) and its raw body."""
+    """A post that passed the gate: its caller (None when OAuth is off), its raw body, and when
+    it arrived (`time.perf_counter()`)."""
 
     client: Principal | None
     body: bytes
+    arrived: float
 
 
 class WebhookGate:
@@ -39,12 +42,13 @@ class WebhookGate:
         if not _is_webhook_post(scope):
             await self.app(scope, receive, send)
             return
+        arrived = time.perf_counter()
         try:
-            admitted = await _admit(scope["app"], Headers(scope=scope), receive)
+            client, body = await _admit(scope["app"], Headers(scope=scope), receive)
         except ApiError as exc:
             await errors.response(exc)(scope, receive, send)
             return
-        scope.setdefault("state", {})["admitted"] = admitted
+        scope.setdefault("state", {})["admitted"] = Admitted(client, body, arrived)
         await self.app(scope, receive, send)
 
 
@@ -54,14 +58,16 @@ def _is_webhook_post(scope: Scope) -> bool:
     return scope["path"].removeprefix(scope.get("root_path", "")) == WEBHOOK_PATH
 
 
-async def _admit(app: FastAPI, headers: Headers, receive: Receive) -> Admitted:
+async def _admit(
+    app: FastAPI, headers: Headers, receive: Receive
+) -> tuple[Principal | None, bytes]:
     settings, metrics = app.state.settings, app.state.metrics
     client = _client(app, headers) if settings.require_oauth else None
     _require_json(headers, metrics)
     body = await _read_body(headers, receive, settings.max_body_bytes, metrics)
     if settings.public_keys:
         _verify(app, headers, body)
-    return Admitted(client, body)
+    return client, body
 
 
 def _client(app: FastAPI, headers: Headers) -> Principal:
