@@ -1,4 +1,4 @@
-"""Reports read while batches pour in: never an error, never half a batch, ingest stays quick."""
+"""Reports and pages read as batches pour in: never an error, never half a batch, ingest quick."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+import streamlit as st
+from fastapi.testclient import TestClient
+from streamlit.testing.v1 import AppTest
 
+from mailpulse.database import close_shared, shared
+from mailpulse.server import DASHBOARD
+from mailpulse.settings import Settings, install_settings
+from receiver.app import create_app
+from tests.conftest import create_client, get_token, post_batch
 from tests.serving import Server
 
 BATCH = 250  # each batch delivers the invitation to BATCH new employees
@@ -106,3 +114,41 @@ def test_ingest_p99_beside_readers_stays_within_twice_idle(run: Run) -> None:
     assert p99(run.busy) <= 2 * p99(run.idle), (
         f"{p99(run.busy):.3f} s busy, {p99(run.idle):.3f} s idle"
     )
+
+
+def test_dashboard_pages_during_heavy_ingest_never_fail_nor_show_half_a_batch(
+    settings: Settings,
+) -> None:
+    """In one process, as served: batches through the real ASGI app, pages through AppTest."""
+    install_settings(settings)
+    database = shared(settings.db)
+    stop, posted = threading.Event(), []
+    try:
+        with TestClient(create_app(settings, database)) as api:
+            token = get_token(api, create_client(api))
+
+            def pour() -> None:
+                while not stop.is_set():
+                    posted.append(post_batch(api, token, batch()).status_code)
+
+            assert post_batch(api, token, batch()).status_code == 200
+            pouring = threading.Thread(target=pour)
+            pouring.start()
+            try:
+                delivered = [overview_delivered() for _ in range(6)]
+            finally:
+                stop.set()
+                pouring.join()
+    finally:
+        close_shared(settings.db)
+    assert set(posted) == {200} and len(posted) >= 6, "the batches hardly poured in"
+    assert all(count % BATCH == 0 for count in delivered), f"half a batch shown: {delivered}"
+    assert delivered == sorted(delivered) and delivered[-1] > delivered[0]
+
+
+def overview_delivered() -> int:
+    """The Overview page's Delivered tile, rendered afresh (no cached query answers)."""
+    st.cache_data.clear()
+    page = AppTest.from_file(DASHBOARD, default_timeout=30).run()
+    assert not page.exception, page.exception
+    return int(next(m.value for m in page.metric if m.label == "Delivered").replace(",", ""))
