@@ -4,6 +4,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,15 @@ def freezable(tmp_path: Path) -> Iterator[Path]:
     _immutable(folder, on=False)  # else pytest could not remove it
 
 
+@contextmanager
+def frozen(folder: Path) -> Iterator[None]:
+    _immutable(folder, on=True)
+    try:
+        yield
+    finally:
+        _immutable(folder, on=False)
+
+
 def _immutable(folder: Path, on: bool) -> subprocess.CompletedProcess:
     paths = [folder, *folder.iterdir()]
     return subprocess.run(["chattr", "+i" if on else "-i", *map(str, paths)], capture_output=True)
@@ -123,18 +133,17 @@ def test_a_read_only_database_answers_503_stores_nothing_and_recovers(freezable:
         poster.start()
         try:
             wait_for(lambda: len(answers) >= 5)
-            _immutable(freezable, on=True)
-            wait_for(lambda: sum(status == 503 for status, _, _ in answers) >= 3)
-            not_ready = api.get("/readyz")
-            assert not_ready.status_code == 503
-            assert "Operation not permitted" in not_ready.json()["reason"]
-            assert len(funnel(api.app.state.database, "survey-2026", 60)) > 0  # reads still work
+            with frozen(freezable):
+                wait_for(lambda: sum(status == 503 for status, _, _ in answers) >= 3)
+                not_ready = api.get("/readyz")
+                assert not_ready.status_code == 503
+                assert "Operation not permitted" in not_ready.json()["reason"]
+                assert len(funnel(api.app.state.database, "survey-2026", 60)) > 0  # reads work
+            during = len(answers)
+            wait_for(lambda: len(answers) >= during + 5)  # resumed by itself
         finally:
-            _immutable(freezable, on=False)
-        during = len(answers)
-        wait_for(lambda: len(answers) >= during + 5)  # resumed by itself
-        stop.set()
-        poster.join()
+            stop.set()
+            poster.join()
         assert api.get("/readyz").status_code == 200
     assert [status for status, _, _ in answers[during + 1 :]] == [200] * (len(answers) - during - 1)
     assert all(retry for status, retry, _ in answers if status == 503)
