@@ -143,7 +143,7 @@ def test_a_token_outlives_a_restart_of_the_receiver(settings: Settings) -> None:
         assert post_batch(restarted, token, b"[]").status_code == 200
 
 
-def test_a_token_issued_by_another_client_is_not_confused_with_it(api: TestClient) -> None:
+def test_revoking_one_client_leaves_the_tokens_of_others_working(api: TestClient) -> None:
     first = get_token(api, create_client(api, "first"))
     second = get_token(api, create_client(api, "second"))
     oauth.revoke(api.app.state.database, "first")
