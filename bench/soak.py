@@ -1,25 +1,31 @@
-"""The long robustness run, by hand: many SIGKILLs under signed ingest, then a 20,000-post flood.
+"""The long robustness run, by hand: SIGKILLs under signed ingest, a flood, reads during writes.
 
-    python -m bench.soak [--kills 20] [--flood 20000]
+    python -m bench.soak [--kills 20] [--flood 20000] [--batches 150]
 
 Prints kills survived, batches acknowledged, events lost (must be 0), batches stored in part
-(must be 0), forged events stored (must be 0), the flood's rate and the genuine ingest beside it.
+(must be 0); forged events stored (must be 0), the flood's rate and the genuine ingest beside it
+(must keep half its rate); ingest p99 alone and beside two readers looping reports (bound: 2x).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.load import bodies, post_all
 from mailpulse.database import Database
 from mailpulse.simulator.credentials import Signer
 from tests.serving import Server
 from tests.test_crash import kill_rounds, stored_keys
 from tests.test_flood import forge, genuine_rate, rss_mb, send_all
+from tests.test_reads_during_writes import BATCH, ingest, readers
+
+CLIENTS, EMPLOYEES = 4, 20_000
 
 
 def crashes(kills: int) -> None:
@@ -71,13 +77,61 @@ def flood(count: int) -> None:
     )
 
 
+def reads_during_writes(batches: int) -> None:
+    """Ingest alone, then beside two readers looping reports: heavy ingest (as bench.run loads
+    the server) against the bound, then a single stream of small batches, for the record."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp))
+        server.start()
+        token = server.token()
+
+        def heavy(count: int) -> list[float]:
+            payloads = bodies(count, 1000, EMPLOYEES)
+            return post_all(server.webhook, token, None, payloads, CLIENTS).latencies
+
+        def stream(count: int) -> list[float]:
+            return ingest(server, token, count)
+
+        for load, count, campaign, name in (
+            (heavy, batches, "bench", f"heavy ingest ({CLIENTS} clients, 1000-event batches)"),
+            (stream, 80, "rw", f"one stream of {BATCH}-event batches, one after another"),
+        ):
+            load(count)  # the campaign has its events before anyone reads it
+            restart(server)
+            load(5)  # warm again
+            alone = p99(load(count))
+            restart(server)
+            with readers(server, campaign) as seen:
+                load(5)
+                beside = p99(load(count))
+            print(
+                f"reads during {name}: ingest p99 {alone * 1000:.0f} ms alone, "
+                f"{beside * 1000:.0f} ms beside two readers looping reports "
+                f"({beside / alone:.1f}x; bound 2x for heavy ingest); {len(seen)} reports read"
+            )
+        server.stop()
+
+
+def restart(server: Server) -> None:
+    """A clean stop checkpoints the log: no automatic checkpoint (a stall of 1-2 s every
+    256 MiB of log) falls inside the run that follows, so the runs compare the readers alone."""
+    server.stop()
+    server.start()
+
+
+def p99(latencies: list[float]) -> float:
+    return statistics.quantiles(latencies, n=100)[98]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--flood", type=int, default=20_000)
+    parser.add_argument("--batches", type=int, default=150, help="1000-event batches per run")
     args = parser.parse_args()
     crashes(args.kills)
     flood(args.flood)
+    reads_during_writes(args.batches)
 
 
 if __name__ == "__main__":

@@ -1,18 +1,20 @@
-"""Reports and pages read as batches pour in: never an error, never half a batch, ingest quick."""
+"""Reports and pages read as batches pour in: never an error, never half a batch.
+
+How much the readers slow ingestion down is measured, not asserted: `python -m bench.soak`.
+"""
 
 from __future__ import annotations
 
 import itertools
 import json
-import statistics
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import orjson
-import pytest
 import streamlit as st
 from fastapi.testclient import TestClient
 from streamlit.testing.v1 import AppTest
@@ -38,6 +40,7 @@ def batch() -> bytes:
 
 
 def ingest(server: Server, token: str, count: int) -> list[float]:
+    """Posts `count` batches one after another; their latencies in seconds."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     latencies = []
     with httpx.Client(timeout=30) as http:
@@ -48,14 +51,15 @@ def ingest(server: Server, token: str, count: int) -> list[float]:
     return latencies
 
 
-def read_reports(server: Server, stop: threading.Event, seen: list[int]) -> None:
+def read_reports(server: Server, stop: threading.Event, seen: list[int], campaign: str) -> None:
+    """The funnel report and a reminder export through the admin API, until `stop`."""
     admin = json.loads(Path(server.env["MAILPULSE_DB"] + ".admin").read_text())
     headers = {"X-Mailpulse-Admin-Secret": admin["secret"]}
-    with httpx.Client(timeout=30) as http:
+    with httpx.Client(timeout=60) as http:
         while not stop.is_set():
             for name, arguments in (
-                ("funnel_report", {"campaign": "rw"}),
-                ("reminders_export", {"campaign": "rw", "segment": "unopened"}),
+                ("funnel_report", {"campaign": campaign}),
+                ("reminders_export", {"campaign": campaign, "segment": "unopened"}),
             ):
                 response = http.post(
                     f"{admin['url']}/commands/{name}", json=arguments, headers=headers
@@ -65,55 +69,36 @@ def read_reports(server: Server, stop: threading.Event, seen: list[int]) -> None
                 seen.append(result["stages"]["delivered"] if "stages" in result else result["rows"])
 
 
-def p99(latencies: list[float]) -> float:
-    return statistics.quantiles(latencies, n=100)[98]
+@contextmanager
+def readers(server: Server, campaign: str, count: int = 2) -> Iterator[list[int]]:
+    """`count` readers looping back to back while the block runs; what they saw."""
+    stop, seen = threading.Event(), []
+    threads = [
+        threading.Thread(target=read_reports, args=(server, stop, seen, campaign))
+        for _ in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
 
 
-@dataclass(frozen=True)
-class Run:
-    idle: list[float]
-    busy: list[float]
-    seen: list[int]
-
-
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """Ingest alone, then beside two readers looping the funnel and a reminder export."""
-    server = Server(tmp_path_factory.mktemp("reads"))
+def test_reports_during_heavy_ingest_never_fail_nor_see_half_a_batch(tmp_path: Path) -> None:
+    server = Server(tmp_path)
     server.start()
     try:
         token = server.token()
         ingest(server, token, 5)  # the campaign exists before anyone reads it
-        idle = ingest(server, token, 80)
-        stop, seen = threading.Event(), []
-        readers = [
-            threading.Thread(target=read_reports, args=(server, stop, seen)) for _ in range(2)
-        ]
-        for reader in readers:
-            reader.start()
-        busy = ingest(server, token, 80)
-        stop.set()
-        for reader in readers:
-            reader.join()
+        with readers(server, "rw") as seen:
+            ingest(server, token, 80)
     finally:
         server.stop()
-    return Run(idle, busy, seen)
-
-
-def test_reports_during_heavy_ingest_never_fail_nor_see_half_a_batch(run: Run) -> None:
-    assert len(run.seen) >= 10, "the readers hardly ran"
-    assert all(count % BATCH == 0 for count in run.seen), "a reader saw part of a batch"
-
-
-@pytest.mark.xfail(
-    reason="issue 5, open: beside two readers looping back to back, ingest p99 is 2.5-4x idle "
-    "here; readers share this 2-core machine's cores and the GIL with the writer",
-    strict=False,
-)
-def test_ingest_p99_beside_readers_stays_within_twice_idle(run: Run) -> None:
-    assert p99(run.busy) <= 2 * p99(run.idle), (
-        f"{p99(run.busy):.3f} s busy, {p99(run.idle):.3f} s idle"
-    )
+    assert len(seen) >= 10, "the readers hardly ran"
+    assert all(count % BATCH == 0 for count in seen), "a reader saw part of a batch"
 
 
 def test_dashboard_pages_during_heavy_ingest_never_fail_nor_show_half_a_batch(
