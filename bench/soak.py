@@ -1,6 +1,6 @@
 """The long robustness run, by hand: SIGKILLs under signed ingest, a flood, reads during writes.
 
-    python -m bench.soak [--kills 20] [--flood 20000] [--batches 150]
+    python -m bench.soak [--kills 20] [--flood 20000] [--batches 300]
 
 Prints kills survived, batches acknowledged, events lost (must be 0), batches stored in part
 (must be 0); forged events stored (must be 0), the flood's rate and the genuine ingest beside it
@@ -127,7 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--flood", type=int, default=20_000)
-    parser.add_argument("--batches", type=int, default=150, help="1000-event batches per run")
+    parser.add_argument("--batches", type=int, default=300, help="1000-event batches per run")
     args = parser.parse_args()
     crashes(args.kills)
     flood(args.flood)

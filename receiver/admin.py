@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hmac
 import inspect
 import json
@@ -12,9 +14,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
-from starlette.concurrency import run_in_threadpool
 
 from mailpulse.commands import COMMANDS, CommandError
+from mailpulse.priority import REPORTS
 from mailpulse.remote import SECRET_HEADER
 from receiver.dependencies import DatabaseDep, SettingsDep
 from receiver.errors import ApiError
@@ -73,7 +75,8 @@ async def run_command(
     except TypeError as exc:
         raise ApiError(400, "invalid_request", f"Wrong arguments for {name}: {exc}.") from None
     try:
-        result = await run_in_threadpool(command, db, settings, **arguments)
+        report = functools.partial(command, db, settings, **arguments)
+        result = await asyncio.wrap_future(REPORTS.submit(report))  # below ingestion
     except CommandError as exc:
         raise ApiError(400, "command_failed", str(exc)) from None
     return {"result": result}
