@@ -18,11 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.load import bodies, post_all
-from mailpulse.database import Database
 from mailpulse.simulator.credentials import Signer
 from tests.serving import Server
 from tests.test_crash import kill_rounds, stored_keys
-from tests.test_flood import forge, genuine_rate, rss_mb, send_all
+from tests.test_flood import forge, forgeries_stored, genuine_rate, rss_mb, send_all
 from tests.test_reads_during_writes import BATCH, ingest, readers
 
 CLIENTS, EMPLOYEES = 4, 20_000
@@ -64,11 +63,7 @@ def flood(count: int) -> None:
         seconds = time.perf_counter() - started
         after = rss_mb(server.process.pid)
         server.stop()
-        database = Database(Path(server.env["MAILPULSE_DB"]))
-        with database.cursor() as cur:
-            query = "SELECT count(*) FROM events WHERE event_key LIKE 'forged-%'"
-            stored = cur.execute(query).fetchall()[0][0]
-        database.close()
+        stored = forgeries_stored(Path(server.env["MAILPULSE_DB"]))
     print(
         f"flood: {count:,} forged posts at {count / seconds:,.0f}/s, answers "
         f"{sorted(set(codes))}; forged events stored: {stored}; genuine ingest {alone:.0f} "
