@@ -12,7 +12,7 @@ import duckdb
 import httpx
 
 from bench.load import Run, post_all
-from tests.serving import free_port
+from harness.server import free_port
 
 COLUMNS = (
     "{email: 'VARCHAR', event: 'VARCHAR', timestamp: 'BIGINT', sg_event_id: 'VARCHAR', "

@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mailpulse import funnel
-from mailpulse.database import Database
-from mailpulse.reminders import reminders_csv
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from core import funnel
+from core.database import Database
+from core.reminders import reminders_csv
+from harness.browser import CHROMIUM, CHROMIUM_ARGS
 
 REPEATS = 5
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mailpulse.database import Database
+from core.database import Database
 
 HERE = Path(__file__).parent
 

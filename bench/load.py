@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import httpx
 import orjson
 
-from mailpulse.simulator.credentials import Signer
+from simulator.credentials import Signer
 
 _batch_ids = itertools.count()
 

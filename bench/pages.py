@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.dashboard import render_seconds
 from bench.dataset import employees_for, preload
-from tests.serving import Server
+from harness.server import Server
 
 READY = {  # what shows that a page has drawn its data
     "": ".js-plotly-plot",

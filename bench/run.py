@@ -20,9 +20,9 @@ import duckdb
 from bench import ceilings, dashboard
 from bench.dataset import employees_for, preload
 from bench.load import bodies, post_all
-from mailpulse.database import Database
-from mailpulse.simulator.credentials import Signer
-from tests.serving import Server
+from core.database import Database
+from harness.server import Server
+from simulator.credentials import Signer
 
 TARGET_RATE, TARGET_SHARE, TARGET_P99_MS, TARGET_QUERY_MS, TARGET_RSS_MB = (
     50_000,

@@ -18,11 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.load import bodies, post_all
-from mailpulse.simulator.credentials import Signer
-from tests.serving import Server
-from tests.test_crash import kill_rounds, stored_keys
-from tests.test_flood import forge, forgeries_stored, genuine_rate, rss_mb, send_all
-from tests.test_reads_during_writes import BATCH, ingest, readers
+from harness.crashes import kill_rounds, stored_keys
+from harness.floods import forge, forgeries_stored, genuine_rate, rss_mb, send_all
+from harness.readers import BATCH, ingest, readers
+from harness.server import Server
+from simulator.credentials import Signer
 
 CLIENTS, EMPLOYEES = 4, 20_000
 

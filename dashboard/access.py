@@ -6,7 +6,7 @@ import hmac
 
 import streamlit as st
 
-from mailpulse.settings import current_settings
+from core.settings import current_settings
 
 
 def oidc_configured() -> bool:

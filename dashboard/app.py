@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from core.priority import lower_this_thread
 from dashboard.access import require_access
-from mailpulse.priority import lower_this_thread
 
 lower_this_thread()  # this run's queries yield the CPU to ingestion
 st.set_page_config(page_title="mailpulse", page_icon=":material/mark_email_read:", layout="wide")

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from mailpulse.funnel import STAGES
+from core.funnel import STAGES
 
 STAGE_COLOURS = {
     "completed": "#15803d", "clicked": "#22c55e", "opened": "#86efac", "delivered": "#93c5fd",

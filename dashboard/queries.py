@@ -7,18 +7,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from mailpulse import funnel as funnel_sql
-from mailpulse.database import Database, shared
-from mailpulse.settings import current_settings
+from core import funnel as funnel_sql
+from core.database import Database, shared
+from core.settings import current_settings
 
 FRESH_SECONDS = 5  # live pages re-ask at most this often
 SMALLEST_GROUP = 5  # smaller teams fold into "other": no one can be singled out
-REACHED = {  # which stages count as having reached each step of the funnel
-    "delivered": ("delivered", "opened", "clicked", "completed"),
-    "opened": ("opened", "clicked", "completed"),
-    "clicked": ("clicked", "completed"),
-    "completed": ("completed",),
-}
 
 
 def database() -> Database:
@@ -52,14 +46,18 @@ def campaigns() -> pd.DataFrame:
 
 def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
     """Invited → delivered → opened → clicked → completed, human-only and as SendGrid counts."""
-    delivered = people["stage"].isin(REACHED["delivered"])
+
+    def reached(step: str) -> pd.Series:
+        return people["stage"].isin(funnel_sql.reached(step))
+
+    delivered = reached("delivered")
     raw = {
-        "opened": people["stage"].isin(REACHED["opened"]) | (delivered & people["machine_open"]),
-        "clicked": people["stage"].isin(REACHED["clicked"]) | (delivered & people["bot_click"]),
+        "opened": reached("opened") | (delivered & people["machine_open"]),
+        "clicked": reached("clicked") | (delivered & people["bot_click"]),
     }
     rows = [{"step": "invited", "people": len(people), "with_machines": len(people)}]
-    for step, stages in REACHED.items():
-        human = people["stage"].isin(stages)
+    for step in funnel_sql.STEPS:
+        human = reached(step)
         rows.append({"step": step, "people": int(human.sum()),
                      "with_machines": int(raw.get(step, human).sum())})  # fmt: skip
     steps = pd.DataFrame(rows)

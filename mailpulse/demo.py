@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import signal
 import socket
 import threading
 import time
@@ -11,23 +10,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import FrameType
 
 import httpx
 import uvicorn
 
-from mailpulse import commands, remote
-from mailpulse.commands import CommandError
-from mailpulse.database import Database, DatabaseBusy
-from mailpulse.server import build, loopback_of
-from mailpulse.settings import Settings
-from mailpulse.simulator.company import Company, build_company, roster_csv
-from mailpulse.simulator.credentials import Signer
-from mailpulse.simulator.report import describe, summary
-from mailpulse.simulator.sendgrid import Options, SendGrid
-from mailpulse.simulator.simulation import Progress, Simulation
-from mailpulse.simulator.story import Fields
-from mailpulse.simulator.timeline import (
+from core import clients, roster
+from core.database import Database, DatabaseBusy
+from core.errors import UserError
+from core.settings import Settings
+from mailpulse import remote
+from mailpulse.server import Server, build, local_url
+from simulator.company import Company, build_company, roster_csv
+from simulator.credentials import Signer
+from simulator.report import describe, summary
+from simulator.sendgrid import Options, SendGrid
+from simulator.simulation import Progress, Simulation
+from simulator.story import Campaign, Fields
+from simulator.timeline import (
     DEFAULT_SPEED,
     Completion,
     build_timeline,
@@ -55,17 +54,16 @@ class DemoOptions:
 def run(settings: Settings, options: DemoOptions, report: Report) -> Progress | None:
     """Serves the demo until Ctrl-C; returns what the simulated SendGrid did."""
     if options.db.resolve() == settings.db.resolve():
-        raise CommandError(f"The demo never writes MAILPULSE_DB ({settings.db}); move it aside.")
+        raise UserError(f"The demo never writes MAILPULSE_DB ({settings.db}); move it aside.")
     _check_port(options.host, options.port)
     signer = Signer()
     demo = demo_settings(settings, options.db, signer)
     company = build_company(options.employees, options.seed)
     report(f"Building {_company_text(company)} in {options.db} (MAILPULSE_DB is not touched).")
     client = prepare_database(demo, company)
-    url = f"http://{loopback_of(options.host)}:{options.port}"
-    report(f"Dashboard: {url}/   receiver: {url}/api   (Ctrl-C stops)")
+    url = local_url(options.host, options.port)
     live = _Live(demo, company, client, signer, options, url, report)
-    server = _Server(
+    server = Server(
         uvicorn.Config(
             build(demo, options.host, options.port),
             host=options.host,
@@ -73,6 +71,7 @@ def run(settings: Settings, options: DemoOptions, report: Report) -> Progress | 
             log_level="warning",
             access_log=False,  # the demo reports its own progress
         ),
+        on_ready=lambda: report(ready_text(url, options.db)),
         before_exit=live.stop,
     )
     # Streamlit logs every request; the demo's own lines say what is happening instead.
@@ -83,6 +82,14 @@ def run(settings: Settings, options: DemoOptions, report: Report) -> Progress | 
     finally:
         live.stop()
     return live.last
+
+
+def ready_text(url: str, db: Path) -> str:
+    return (
+        f"Dashboard: {url}/   receiver: {url}/api   (Ctrl-C stops)\n"
+        f"The CLI reads this demo with MAILPULSE_DB={db}, for example:\n"
+        f"  MAILPULSE_DB={db} mailpulse funnel --campaign {Campaign().name}"
+    )
 
 
 def demo_settings(settings: Settings, db: Path, signer: Signer) -> Settings:
@@ -101,8 +108,9 @@ def prepare_database(settings: Settings, company: Company) -> dict[str, str]:
     _remove_previous(settings.db)
     db = Database(settings.db)
     try:
-        import_roster(db, settings, company)
-        return commands.clients_create(db, settings, name=CLIENT_NAME)
+        roster.import_roster(db, roster_csv(company))
+        new = clients.create(db, CLIENT_NAME)
+        return {"client_id": new.client_id, "client_secret": new.client_secret}
     finally:
         db.close()
 
@@ -111,7 +119,7 @@ def _remove_previous(db: Path) -> None:
     try:
         Database(db).close()  # refuses when another demo holds the file
     except DatabaseBusy:
-        raise CommandError(
+        raise UserError(
             f"{db} is held by another running `mailpulse demo`: stop it first."
         ) from None
     for path in (db, db.with_name(db.name + ".wal"), db.with_name(db.name + ".admin")):
@@ -123,9 +131,7 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError:
-            raise CommandError(
-                f"Port {port} on {host} is in use; pick another with --port."
-            ) from None
+            raise UserError(f"Port {port} on {host} is in use; pick another with --port.") from None
 
 
 def _company_text(company: Company) -> str:
@@ -134,24 +140,6 @@ def _company_text(company: Company) -> str:
         f"a company of {len(company.employees):,} employees ({len(company.departments)} "
         f"departments, {len(locations)} locations)"
     )
-
-
-class _Server(uvicorn.Server):
-    """Uvicorn that stops the simulation first on Ctrl-C, so no post meets a closing server.
-
-    Unlike uvicorn's own handler it does not raise the signal again after shutting down: that
-    re-raised Ctrl-C interrupts Streamlit's lifespan and prints a traceback.
-    """
-
-    def __init__(self, config: uvicorn.Config, before_exit: Callable[[], None]) -> None:
-        super().__init__(config)
-        self._before_exit = before_exit
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        threading.Thread(target=self._before_exit, daemon=True).start()
-        if self.should_exit and sig == signal.SIGINT:
-            self.force_exit = True  # a second Ctrl-C: stop without waiting for connections
-        self.should_exit = True
 
 
 class _Live:
@@ -233,11 +221,6 @@ class _Live:
         return Simulation(
             timeline, sendgrid, lambda c, done: record_completions(self.settings, c, done)
         )
-
-
-def import_roster(db: Database, settings: Settings, company: Company) -> None:
-    """The synthetic roster, through the roster import HR uses."""
-    commands.roster_import(db, settings, text=roster_csv(company))
 
 
 def record_completions(settings: Settings, campaign: str, done: list[Completion]) -> None:

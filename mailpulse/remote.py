@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
-from mailpulse.commands import COMMANDS, CommandError
-from mailpulse.database import Database, DatabaseBusy
-from mailpulse.settings import Settings
+from core.database import Database, DatabaseBusy
+from core.errors import UserError
+from core.settings import Settings
+from mailpulse.commands import COMMANDS
 
 SECRET_HEADER = "X-Mailpulse-Admin-Secret"
 TIMEOUT_SECONDS = 600
@@ -19,15 +20,16 @@ def run(settings: Settings, name: str, /, **arguments: Any) -> Any:
     server = _live_server(settings)
     if server is not None:
         return _through_server(server, name, arguments)
+    command = COMMANDS[name]
     try:
-        db = Database(settings.db)
+        db = Database(settings.db, create=command.creates)
     except DatabaseBusy:
-        raise CommandError(
+        raise UserError(
             f"{settings.db} is in use by another process, and no mailpulse server answered "
             f"through {settings.admin_file}."
         ) from None
     try:
-        return COMMANDS[name](db, settings, **arguments)
+        return command.run(db, settings, **arguments)
     finally:
         db.close()
 
@@ -49,5 +51,5 @@ def _through_server(server: dict[str, str], name: str, arguments: dict[str, Any]
         timeout=TIMEOUT_SECONDS,
     )
     if response.status_code != 200:
-        raise CommandError(response.json().get("error_description", response.text))
+        raise UserError(response.json().get("error_description", response.text))
     return response.json()["result"]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import AsyncIterator
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import FrameType
 
 import streamlit as st
 import uvicorn
@@ -13,15 +16,15 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from streamlit import config as streamlit_config
 
-from mailpulse.database import close_shared, shared
-from mailpulse.settings import Settings, install_settings
-from receiver import metrics
-from receiver.admin import AdminAccess
+import dashboard
+from core import metrics
+from core.database import close_shared, shared
+from core.settings import Settings, install_settings
+from mailpulse import admin
+from mailpulse.admin import AdminAccess
 from receiver.app import create_app
 
-DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-
-
+DASHBOARD = Path(dashboard.__file__).resolve().parent / "app.py"
 STREAMLIT_OPTIONS = {
     "client.toolbarMode": "viewer",  # no "Deploy" button: this is a product, not a notebook
     "browser.gatherUsageStats": False,
@@ -34,8 +37,8 @@ def build(settings: Settings, host: str, port: int) -> st.App:
     for key, value in STREAMLIT_OPTIONS.items():
         streamlit_config.set_option(key, value)
     database = shared(settings.db)
-    admin = AdminAccess.publish(settings.admin_file, f"http://{loopback_of(host)}:{port}/api/admin")
-    receiver = create_app(settings, database, admin)
+    access = AdminAccess.publish(settings.admin_file, f"{local_url(host, port)}/api/admin")
+    receiver = admin.attach(create_app(settings, database), access)
     metrics.publish(receiver.state.metrics)
 
     @asynccontextmanager
@@ -43,7 +46,7 @@ def build(settings: Settings, host: str, port: int) -> st.App:
         try:
             yield
         finally:
-            admin.withdraw()
+            access.withdraw()
             close_shared(settings.db)
 
     api_first = Middleware(ApiFirst, api=receiver, prefix="/api")
@@ -65,14 +68,50 @@ class ApiFirst:
             await self.app(scope, receive, send)
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
+class Server(uvicorn.Server):
+    """Uvicorn that says where it answers once it listens, and on Ctrl-C first calls
+    `before_exit` (the demo stops posting, so no post meets a closing server).
+
+    Unlike uvicorn's own handler it does not raise the signal again after shutting down: that
+    re-raised Ctrl-C interrupts Streamlit's lifespan and prints a traceback.
+    """
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_ready: Callable[[], None],
+        before_exit: Callable[[], None] = lambda: None,
+    ) -> None:
+        super().__init__(config)
+        self._on_ready, self._before_exit = on_ready, before_exit
+
+    async def startup(self, sockets: list | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._on_ready()
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        threading.Thread(target=self._before_exit, daemon=True).start()
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True  # a second Ctrl-C: stop without waiting for connections
+        self.should_exit = True
+
+
+def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) -> None:
     # No access log: every SendGrid post would be a line; /api/metrics counts them instead.
-    uvicorn.run(build(settings, host, port), host=host, port=port, access_log=False)
+    config = uvicorn.Config(build(settings, host, port), host=host, port=port, access_log=False)
+    Server(config, on_ready=lambda: say(where(host, port))).run()
 
 
-def loopback_of(host: str) -> str:
-    """The loopback address the CLI can reach a server bound to `host` by."""
-    return "[::1]" if host in ("::", "::1") else "127.0.0.1"
+def where(host: str, port: int) -> str:
+    url = local_url(host, port)
+    listening = "" if is_loopback(host) else f" (listening on {host}:{port})"
+    return f"Dashboard: {url}/   receiver: {url}/api{listening}   (Ctrl-C stops)"
+
+
+def local_url(host: str, port: int) -> str:
+    """The loopback URL the CLI reaches a server bound to `host` by."""
+    return f"http://{'[::1]' if host in ('::', '::1') else '127.0.0.1'}:{port}"
 
 
 def is_loopback(host: str) -> bool:

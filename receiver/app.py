@@ -8,18 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 
-from mailpulse.database import Database
-from mailpulse.settings import Settings
-from receiver import admin, errors, health, token, webhook
-from receiver.admin import AdminAccess
+from core.database import Database
+from core.metrics import Metrics
+from core.settings import Settings
+from receiver import errors, health, token, webhook
 from receiver.gate import WebhookGate
-from receiver.metrics import Metrics
 from receiver.oauth import Tokens
 
 
-def create_app(
-    settings: Settings, database: Database | None = None, admin_access: AdminAccess | None = None
-) -> FastAPI:
+def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     """The receiver. Without `database` it opens (and closes) its own in its lifespan."""
     app = FastAPI(
         title="mailpulse receiver",
@@ -28,13 +25,12 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
-    app.state.admin = admin_access
     if database:
         _attach(app, database)
     app.add_middleware(WebhookGate)
     app.add_exception_handler(errors.ApiError, errors.render)
     app.add_exception_handler(RequestValidationError, errors.render_validation)
-    for module in (token, webhook, health, admin):
+    for module in (token, webhook, health):
         app.include_router(module.router)
     return app
 

@@ -10,9 +10,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from mailpulse.database import Database
-from mailpulse.settings import Settings
-from receiver.metrics import Metrics
+from core.database import Database
+from core.metrics import Metrics
+from core.settings import Settings
 from receiver.oauth import Tokens
 
 

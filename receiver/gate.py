@@ -15,9 +15,9 @@ from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from core.metrics import Metrics
 from receiver import errors, signature
 from receiver.errors import ApiError, unauthorized
-from receiver.metrics import Metrics
 from receiver.oauth import Principal
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import shutil
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from mailpulse import sql
+from core import sql
 from receiver.dependencies import DatabaseDep, MetricsDep, SettingsDep
 
 router = APIRouter()

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mailpulse import sql
+from core import sql
 from receiver.events import BatchRejected, Fields, parse_body
 
 TIME = pa.timestamp("us", tz="UTC")

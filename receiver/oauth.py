@@ -1,36 +1,16 @@
-"""OAuth 2.0 client credentials as ORDS offers them: clients with roles, hashed secrets."""
+"""Bearer tokens of the client-credentials grant: issued, held in memory, checked per post."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import duckdb
-
-from mailpulse import sql
-from mailpulse.database import Database
-
-ROLES = ("sendgrid",)
-
-
-class ClientExists(Exception):
-    pass
-
-
-class UnknownClient(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class NewClient:
-    name: str
-    client_id: str
-    client_secret: str
-    roles: list[str]
+from core import sql
+from core.clients import digest, revocations
+from core.database import Database
 
 
 @dataclass(frozen=True)
@@ -38,61 +18,6 @@ class Principal:
     client_id: str
     roles: tuple[str, ...]
     expires_at: datetime
-
-
-def digest(secret: str) -> str:
-    """Secrets and tokens are random 256-bit strings: one SHA-256 is a safe, fast hash for them."""
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def create_client(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    roles: list[str],
-    description: str | None = None,
-    support_email: str | None = None,
-) -> NewClient:
-    if con.execute(sql.text("client_by_name"), {"name": name}).fetchall():
-        raise ClientExists(f"A client named {name!r} exists already; pick another name.")
-    client_id = secrets.token_urlsafe(16)
-    secret = secrets.token_urlsafe(32)
-    con.execute(
-        sql.text("insert_client"),
-        {
-            "client_id": client_id,
-            "name": name,
-            "secret_hash": digest(secret),
-            "roles": roles,
-            "description": description,
-            "support_email": support_email,
-        },
-    )
-    return NewClient(name, client_id, secret, roles)
-
-
-def revoke(db: Database, name_or_id: str) -> str:
-    """Revokes a client; once this returns, none of its tokens works anywhere in this process."""
-    client_id = db.write(lambda con: _revoke_client(con, name_or_id))
-    forget_tokens()
-    return client_id
-
-
-def _revoke_client(con: duckdb.DuckDBPyConnection, name_or_id: str) -> str:
-    revoked = con.execute(sql.text("revoke_client"), {"name_or_id": name_or_id}).fetchall()
-    if not revoked:
-        raise UnknownClient(f"No active client is named or has the id {name_or_id!r}.")
-    client_id = revoked[0][0]
-    con.execute(sql.text("delete_client_tokens"), {"client_id": client_id})
-    return client_id
-
-
-_revocations = 0  # bumped after every committed revocation: indexes of live tokens are then stale
-
-
-def forget_tokens() -> None:
-    """Call once a revocation is committed: indexes of live tokens reload before their next use."""
-    global _revocations
-    _revocations += 1
 
 
 class Tokens:
@@ -139,8 +64,8 @@ class Tokens:
         return found if found and found.expires_at > datetime.now(UTC) else None
 
     def _index(self) -> dict[str, Principal]:
-        if self._loaded_at != _revocations:
-            loaded_at = _revocations
+        if self._loaded_at != revocations():
+            loaded_at = revocations()
             rows = self._db.rows("live_tokens")
             self._live = {
                 key: Principal(client, tuple(roles), ends) for key, client, roles, ends in rows

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from mailpulse.database import Database
-from mailpulse.settings import Settings
-from mailpulse.simulator.credentials import Signer
-from receiver import oauth
+from core import clients
+from core.database import Database
+from core.settings import Settings
+from harness import browser
 from receiver.app import create_app
+from simulator.credentials import Signer
 
-# shared/ lies beside the checkout, in the work tree and in CI alike.
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "sendgrid"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sendgrid"  # provenance: SOURCES.md
 
 
 def fixture_bytes(name: str) -> bytes:
@@ -57,7 +57,7 @@ def api(settings: Settings) -> Iterator[TestClient]:
 
 def create_client(api: TestClient, name: str = "sendgrid", roles: list[str] | None = None):
     database: Database = api.app.state.database
-    return database.write(lambda con: oauth.create_client(con, name, roles or ["sendgrid"]))
+    return database.write(lambda con: clients.create_client(con, name, roles or ["sendgrid"]))
 
 
 def get_token(api: TestClient, new_client) -> str:
@@ -89,13 +89,28 @@ def count(api_or_db, sql: str) -> int:
         return cur.execute(sql).fetchall()[0][0]
 
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's; a test tool's own browser download fails here
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+def pytest_report_header() -> str:
+    reason = browser.missing_reason()
+    if reason is None:
+        return f"browser tests: Debian's Chromium at {browser.CHROMIUM}"
+    if browser.may_skip():
+        return f"browser tests: SKIPPED, {reason}"
+    return f"browser tests: FAIL, {reason} (as root they are never skipped)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    reason = browser.missing_reason()
+    if reason is None or not browser.may_skip():
+        return  # as root a missing Chromium fails the tests at launch: never a quiet skip
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=f"browser test skipped: {reason}"))
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": browser.CHROMIUM,
+        "args": browser.CHROMIUM_ARGS,
+    }

@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from mailpulse import funnel, roster
-from mailpulse.database import Database
+from core import funnel, roster
+from core.database import Database
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_many
 

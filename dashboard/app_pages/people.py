@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from core.funnel import FLAGS, STAGES
 from dashboard import queries
 from dashboard.campaign import chosen_campaign
-from mailpulse.funnel import FLAGS, STAGES
 
 campaign = chosen_campaign()
 st.title(f"People · {campaign}")

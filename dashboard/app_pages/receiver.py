@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from core.metrics import published
 from dashboard import charts, queries
-from receiver.metrics import published
 
 SILENCE_WARNING = timedelta(hours=1)
 ACTIVE_CAMPAIGN = timedelta(days=7)

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
+from core.funnel import SEGMENTS, segment
+from core.reminders import reminders_csv
 from dashboard import queries
 from dashboard.campaign import chosen_campaign
-from mailpulse.funnel import SEGMENTS, segment
-from mailpulse.reminders import reminders_csv
 
 ADVICE = {
     "not_sent": "Invite them: they are on the roster but no mail went out.",

@@ -4,15 +4,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from core import clients, completions, roster
+from core.errors import UserError
+from core.settings import current_settings
 from dashboard import queries
-from mailpulse.commands import (
-    CommandError,
-    clients_create,
-    clients_list,
-    completions_import,
-    roster_import,
-)
-from mailpulse.settings import current_settings
 
 settings = current_settings()
 st.title("Setup")
@@ -29,18 +24,16 @@ with st.form("new-client", clear_on_submit=True):
     description = st.text_input("Description (optional)")
     if st.form_submit_button("Create client", type="primary"):
         try:
-            new = clients_create(
-                queries.database(), settings, name, description=description or None
-            )
-        except CommandError as exc:
+            new = clients.create(queries.database(), name, description=description or None)
+        except UserError as exc:
             st.error(str(exc))
         else:
             st.success("Client created. Copy the secret now: it is shown only once.")
-            st.code(f"Client ID:     {new['client_id']}\nClient Secret: {new['client_secret']}")
-clients = clients_list(queries.database(), settings)
-if clients:
+            st.code(f"Client ID:     {new.client_id}\nClient Secret: {new.client_secret}")
+known = clients.listed(queries.database())
+if known:
     st.dataframe(
-        [{k: c[k] for k in ("name", "client_id", "created_at", "revoked_at")} for c in clients],
+        [{k: c[k] for k in ("name", "client_id", "created_at", "revoked_at")} for c in known],
         hide_index=True,
         width="stretch",
     )
@@ -65,11 +58,14 @@ replace = st.checkbox("Mark employees missing from this file inactive (--replace
 if roster_file is not None and st.button("Import roster", type="primary"):
     text = roster_file.getvalue().decode("utf-8-sig", errors="replace")
     try:
-        result = roster_import(queries.database(), settings, text, replace=replace)
-    except CommandError as exc:
+        result = roster.import_roster(queries.database(), text, replace=replace)
+    except UserError as exc:
         st.error(str(exc))
     else:
-        st.success(f"Roster imported: {result}")
+        st.success(
+            f"Roster imported: {result.inserted:,} new, {result.updated:,} updated, "
+            f"{result.deactivated:,} marked inactive."
+        )
 
 st.subheader("5. Survey completions")
 st.caption("CSV with `employee_id` or `email`, optionally `completed_at` (default: now).")
@@ -80,8 +76,8 @@ ready = completions_file is not None and completion_campaign is not None
 if st.button("Import completions", type="primary", disabled=not ready):
     text = completions_file.getvalue().decode("utf-8-sig", errors="replace")
     try:
-        result = completions_import(queries.database(), settings, text, completion_campaign)
-    except CommandError as exc:
+        result = completions.import_completions(queries.database(), completion_campaign, text)
+    except UserError as exc:
         st.error(str(exc))
     else:
-        st.success(f"Completions recorded: {result}")
+        st.success(f"Completions recorded for {result.recorded:,} employees ({result.new:,} new).")

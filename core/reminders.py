@@ -1,0 +1,98 @@
+"""The reminder CSV: one pure function, so the dashboard and the CLI produce the same bytes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from core.funnel import FLAGS
+
+HEADER = (
+    "employee_id", "email", "name", "department", "manager", "stage",
+    "delivered_at", "opened_at", "clicked_at", "last_event_at", "flags", "reason",
+)  # fmt: skip
+TIMES = ("delivered_at", "opened_at", "clicked_at", "last_event_at")
+FREE_TEXT = ("employee_id", "email", "name", "department", "manager", "reason")
+FORMULA_START = r"^[=+\-@\t\r]"
+# What Python's csv module quotes (QUOTE_MINIMAL, CRLF rows): the delimiter, the quote, CR, LF.
+NEEDS_QUOTES = '[,"\r\n]'
+CRLF = "\r\n"
+
+
+def reminders_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8, CRLF rows, sorted by employee_id then email; cells safe from formula injection.
+
+    Column-wise in Arrow: 30k rows take tens of milliseconds, where a row-wise writer took 0.3 s.
+    """
+    cells = {column: _cells(frame, column) for column in HEADER}
+    keys = pa.table({"id": cells["employee_id"], "email": cells["email"]})
+    order = pc.sort_indices(keys, sort_keys=[("id", "ascending"), ("email", "ascending")])
+    fields = [quoted(cells[column]) for column in HEADER]
+    rows = pc.binary_join_element_wise(*fields, ",").take(order) if len(frame) else pa.array([])
+    return CRLF.join([",".join(HEADER), *rows.to_pylist(), ""]).encode("utf-8")
+
+
+def _cells(frame: pd.DataFrame, column: str) -> pa.Array:
+    if column == "flags":
+        return flags(frame)
+    if column in TIMES:
+        return utc_seconds(frame[column])
+    text = _text(frame[column])
+    return defused(text) if column in FREE_TEXT else text
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """Each value as text, empty where there is none."""
+    array = pa.array(values, from_pandas=True)
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        array = pa.array(values.astype(object).where(values.notna(), "").astype(str))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return pc.fill_null(array.cast(pa.string()), "")
+
+
+def utc_seconds(times: pd.Series) -> pa.Array:
+    """YYYY-MM-DDTHH:MM:SSZ, empty where there is no time."""
+    utc = pa.array(pd.to_datetime(times, utc=True), from_pandas=True)
+    # As naive UTC seconds: Arrow writes those fast, and without the fraction.
+    text = utc.cast(pa.timestamp("s"), safe=False).cast(pa.string())
+    iso = pc.binary_join_element_wise(pc.replace_substring(text, " ", "T"), "Z", "")
+    return pc.fill_null(iso, "")
+
+
+def flags(frame: pd.DataFrame) -> pa.Array:
+    """The set flags, in the order opted_out;machine_open;bot_click."""
+    code = np.zeros(len(frame), dtype=int)
+    for bit, flag in enumerate(FLAGS):
+        code += frame[flag].fillna(False).to_numpy(dtype=bool) * (1 << bit)
+    names = [";".join(f for bit, f in enumerate(FLAGS) if n >> bit & 1) for n in range(8)]
+    return pa.array(np.array(names, dtype=object)[code], pa.string())
+
+
+def defused(text: pa.Array) -> pa.Array:
+    """A spreadsheet would run a cell starting like a formula: a leading ' keeps it text."""
+    formula = pc.match_substring_regex(text, FORMULA_START)
+    if not pc.any(formula).as_py():
+        return text
+    return pc.if_else(formula, pc.binary_join_element_wise("'", text, ""), text)
+
+
+def quoted(text: pa.Array) -> pa.Array:
+    """As the csv module writes a cell: in quotes, inner quotes doubled, where it needs them."""
+    if not _may_contain(text, b',"\r\n'):
+        return text
+    needs = pc.match_substring_regex(text, NEEDS_QUOTES)
+    wrapped = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.if_else(needs, wrapped, text)
+
+
+def _may_contain(text: pa.Array, ascii_bytes: bytes) -> bool:
+    """False when no value holds any of these bytes: one pass over the whole column's UTF-8.
+
+    The buffer may hold bytes beyond the values (a slice): a false True costs time, not bytes.
+    """
+    data = text.buffers()[2]
+    whole = b"" if data is None else data.to_pybytes()
+    return any(byte in whole for byte in ascii_bytes)

@@ -1,0 +1,71 @@
+import subprocess
+import sys
+import threading
+
+import duckdb
+import pytest
+
+from core import sql
+from core.database import Database, DatabaseBusy, DatabaseClosed, DatabaseMissing
+
+
+def test_migrations_are_versioned_and_run_once(settings) -> None:
+    Database(settings.db).close()
+    db = Database(settings.db)
+    assert db.rows("client_by_name", name="nobody") == []
+    with db.cursor() as cur:
+        applied = cur.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()
+    assert applied == [(version,) for version, _ in sql.MIGRATIONS]
+    db.close()
+
+
+def test_a_second_process_is_refused_with_a_clear_error(settings, db) -> None:
+    code = (
+        "from pathlib import Path; from core.database import Database; "
+        f"Database(Path({str(settings.db)!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert DatabaseBusy.__name__ in done.stderr and "in use by another process" in done.stderr
+
+
+def test_concurrent_writes_share_commits(db: Database) -> None:
+    db.write(lambda con: con.execute("CREATE TABLE t (n INTEGER)"))
+    gate = threading.Event()
+    db.writer.submit(lambda con: gate.wait(5))  # holds the writer while the others queue up
+    futures = [
+        db.writer.submit(lambda con, n=n: con.execute("INSERT INTO t VALUES ($n)", {"n": n}))
+        for n in range(50)
+    ]
+    gate.set()
+    for future in futures:
+        future.result(timeout=10)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM t").fetchall() == [(50,)]
+
+
+def test_a_failing_job_fails_alone_and_its_neighbours_commit(db: Database) -> None:
+    db.write(lambda con: con.execute("CREATE TABLE t (n INTEGER)"))
+    gate = threading.Event()
+    db.writer.submit(lambda con: gate.wait(5))
+    good = db.writer.submit(lambda con: con.execute("INSERT INTO t VALUES (1)"))
+    bad = db.writer.submit(lambda con: con.execute("INSERT INTO nowhere VALUES (1)"))
+    gate.set()
+    good.result(timeout=10)
+    with pytest.raises(duckdb.CatalogException):
+        bad.result(timeout=10)
+    with db.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM t").fetchall() == [(1,)]
+
+
+def test_a_write_after_close_is_refused_instead_of_waiting_forever(settings) -> None:
+    db = Database(settings.db)
+    db.close()
+    with pytest.raises(DatabaseClosed):
+        db.write(lambda con: con.execute("SELECT 1"))
+
+
+def test_a_database_that_must_exist_is_not_created(tmp_path) -> None:
+    missing = tmp_path / "nowhere" / "m.duckdb"
+    with pytest.raises(DatabaseMissing, match="MAILPULSE_DB"):
+        Database(missing, create=False)
+    assert not missing.parent.exists()
