@@ -9,9 +9,10 @@ from pydantic import ValidationError
 
 from core.errors import UserError
 from core.settings import Settings
-from mailpulse.cli import clients, data, reports, serving
+from mailpulse.cli import clients, data, reports, serving, sources
 
-VERBS = (serving, clients, data, reports)  # each adds its sub-commands, in the help's order
+# each adds its sub-commands, in the help's order
+VERBS = (serving, clients, data, reports, sources)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,4 +58,5 @@ def _reprocess(settings: Settings, args: argparse.Namespace) -> int:
         f"Rebuilt from {totals['batches']} archived batches: {totals['events']} events, "
         f"{totals['duplicates']} duplicates skipped, {totals['quarantined']} quarantined."
     )
+    print(f"Rebuilt {totals.get('completions', 0)} survey completions from archived posts.")
     return 0

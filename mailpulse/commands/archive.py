@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import duckdb
 
-from core import funnel_state, sql
+from core import funnel_state, keys, sql
 from core.database import Database
+from core.respondents import Tokens
 from core.settings import Settings
 from mailpulse.commands.registry import command
+from receiver import completion_store
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_parsed
 
@@ -17,7 +19,13 @@ CHUNK = 200  # archived batches parsed and stored at a time
 @command()
 def reprocess(db: Database, settings: Settings) -> dict[str, int]:
     fields = Fields(settings.campaign_field, settings.employee_field)
-    return db.write(lambda con: rebuild_events(con, fields, settings.bot_click_seconds))
+    tokens = Tokens(keys.secret_key(settings.db))
+
+    def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, int]:  # one transaction for both
+        totals = rebuild_events(con, fields, settings.bot_click_seconds)
+        return {**totals, "completions": completion_store.rebuild(con, tokens)["completed"]}
+
+    return db.write(rebuild)
 
 
 def rebuild_events(

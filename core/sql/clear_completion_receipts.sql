@@ -1,0 +1,2 @@
+-- `reprocess`: receipts are rebuilt from the archived posts.
+DELETE FROM completion_receipts
