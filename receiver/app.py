@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from core.database import Database
 from core.metrics import Metrics
 from core.settings import Settings
-from receiver import completions, errors, health, token, webhook
+from receiver import completions, errors, health, teams, token, webhook
 from receiver.gate import WebhookGate
 from receiver.oauth import Tokens
 
@@ -30,7 +30,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.add_middleware(WebhookGate)
     app.add_exception_handler(errors.ApiError, errors.render)
     app.add_exception_handler(RequestValidationError, errors.render_validation)
-    for module in (token, webhook, health, completions):
+    for module in (token, webhook, health, completions, teams):
         app.include_router(module.router)
     return app
 
