@@ -20,7 +20,7 @@ import dashboard
 from core import metrics
 from core.database import close_shared, shared
 from core.settings import Settings, install_settings
-from mailpulse import admin
+from mailpulse import admin, alerts
 from mailpulse.admin import AdminAccess
 from receiver.app import create_app
 
@@ -40,12 +40,15 @@ def build(settings: Settings, host: str, port: int) -> st.App:
     access = AdminAccess.publish(settings.admin_file, f"{local_url(host, port)}/api/admin")
     receiver = admin.attach(create_app(settings, database), access)
     metrics.publish(receiver.state.metrics)
+    teams_alerts = alerts.start(database, settings, receiver.state.metrics)  # its own thread
 
     @asynccontextmanager
     async def lifespan(_: st.App) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            if teams_alerts:
+                teams_alerts.stop()
             access.withdraw()
             close_shared(settings.db)
 

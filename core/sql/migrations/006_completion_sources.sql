@@ -40,7 +40,7 @@ CREATE TABLE alerts (
     alert_id   BIGINT PRIMARY KEY,
     raised_at  TIMESTAMPTZ NOT NULL,
     kind       VARCHAR NOT NULL,   -- silence | unavailable | send_finished | digest
-    condition  VARCHAR NOT NULL,   -- once per condition: e.g. "digest:<campaign>:<day>"
+    condition  VARCHAR NOT NULL UNIQUE,  -- once per condition: e.g. "digest:<campaign>:<day>"
     title      VARCHAR NOT NULL,
     text       VARCHAR NOT NULL,
     posted_at  TIMESTAMPTZ,
