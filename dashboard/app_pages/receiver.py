@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import published
-from dashboard import charts, queries
+from dashboard import alert_history, charts, queries
 
 SILENCE_WARNING = timedelta(hours=1)
 ACTIVE_CAMPAIGN = timedelta(days=7)
@@ -60,6 +60,7 @@ def live() -> None:
     right.dataframe(refusals, hide_index=True, width="stretch")
     st.subheader("Quarantine (latest 100)")
     st.dataframe(queries.quarantine_recent(), hide_index=True, width="stretch")
+    alert_history.render()
 
 
 live()

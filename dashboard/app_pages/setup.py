@@ -7,7 +7,7 @@ import streamlit as st
 from core import clients, completions, roster
 from core.errors import UserError
 from core.settings import current_settings
-from dashboard import queries
+from dashboard import queries, sources_setup
 
 settings = current_settings()
 st.title("Setup")
@@ -81,3 +81,5 @@ if st.button("Import completions", type="primary", disabled=not ready):
         st.error(str(exc))
     else:
         st.success(f"Completions recorded for {result.recorded:,} employees ({result.new:,} new).")
+
+sources_setup.render(base, settings)
