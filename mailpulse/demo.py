@@ -14,11 +14,10 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from core import clients, roster
+from core import clients, keys, roster, sources
 from core.database import Database, DatabaseBusy
 from core.errors import UserError
 from core.settings import Settings
-from mailpulse import remote
 from mailpulse.server import Server, build, local_url
 from simulator.company import Company, build_company, roster_csv
 from simulator.credentials import Signer
@@ -26,6 +25,7 @@ from simulator.report import describe, summary
 from simulator.sendgrid import Options, SendGrid
 from simulator.simulation import Progress, Simulation
 from simulator.story import Campaign, Fields
+from simulator.survey_tool import Finished, SurveyTool
 from simulator.timeline import (
     DEFAULT_SPEED,
     Completion,
@@ -35,6 +35,7 @@ from simulator.timeline import (
 
 DEMO_DB = Path("data/demo.duckdb")
 CLIENT_NAME = "demo-sendgrid"
+SURVEY_SOURCE = "demo-survey"  # the simulated survey tool posts completions through it
 TOKEN_TTL_SECONDS = 300  # short, so a few minutes of demo show SendGrid fetching a new token
 REPORT_SECONDS = 5.0
 READY_TIMEOUT_SECONDS = 60
@@ -110,7 +111,9 @@ def prepare_database(settings: Settings, company: Company) -> dict[str, str]:
     try:
         roster.import_roster(db, roster_csv(company))
         new = clients.create(db, CLIENT_NAME)
-        return {"client_id": new.client_id, "client_secret": new.client_secret}
+        tool = sources.create(db, SURVEY_SOURCE, "standard", campaign=Campaign().name)
+        return {"client_id": new.client_id, "client_secret": new.client_secret,
+                "survey_secret": tool.secret or ""}  # fmt: skip
     finally:
         db.close()
 
@@ -218,17 +221,16 @@ class _Live:
         sendgrid = SendGrid(
             self.url, self.client["client_id"], self.client["client_secret"], self.signer, Options()
         )
-        return Simulation(
-            timeline, sendgrid, lambda c, done: record_completions(self.settings, c, done)
+        tool = SurveyTool(
+            f"{self.url}/api/webhooks/completions/{SURVEY_SOURCE}", self.client["survey_secret"]
         )
+        key = keys.secret_key(self.settings.db)
+        return Simulation(timeline, sendgrid, lambda c, done: post_completions(tool, key, c, done))
 
 
-def record_completions(settings: Settings, campaign: str, done: list[Completion]) -> None:
-    """Survey completions, as HR's survey tool would report them, through the running server."""
-    lines = ["employee_id,completed_at"]
-    lines += [f"{c.employee_id},{_iso(c.completed_at)}" for c in done]
-    remote.run(settings, "completions_import", text="\n".join(lines) + "\n", campaign=campaign)
-
-
-def _iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def post_completions(tool: SurveyTool, key: bytes, campaign: str, done: list[Completion]) -> None:
+    """Survey completions, posted by the simulated survey tool as signed webhooks, each with the
+    survey token the invitation's link carried."""
+    for c in done:
+        token = keys.survey_token(key, campaign, c.employee_id)
+        tool.post(Finished(f"msg_{campaign}_{c.employee_id}", token, c.completed_at))

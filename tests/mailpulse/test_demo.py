@@ -26,6 +26,8 @@ def test_the_demo_fills_its_own_database_and_stops_on_ctrl_c(tmp_path: Path) -> 
     )
     try:
         assert _wait_for_events(f"http://127.0.0.1:{port}"), "The demo posted nothing in 30 s."
+        completion = 'mailpulse_batches_total{outcome="completion_stored"}'
+        assert _wait_for_events(f"http://127.0.0.1:{port}", completion), "No completion in 30 s."
         time.sleep(1)
     finally:
         demo.send_signal(signal.SIGINT)
@@ -41,16 +43,19 @@ def test_the_demo_fills_its_own_database_and_stops_on_ctrl_c(tmp_path: Path) -> 
     with database.cursor() as cur:
         assert cur.execute("SELECT count(*) FROM roster").fetchall()[0][0] == 200
         assert cur.execute("SELECT count(*) FROM events").fetchall()[0][0] == accepted > 0
+        by_webhook = cur.execute("SELECT count(*) FROM completion_receipts").fetchall()[0][0]
+        completed = cur.execute("SELECT count(*) FROM completions").fetchall()[0][0]
     database.close()
+    assert by_webhook == completed > 0, out  # every completion came by the signed webhook
     assert not (tmp_path / "mine.duckdb").exists()
 
 
-def _wait_for_events(url: str) -> bool:
+def _wait_for_events(url: str, metric: str = 'mailpulse_batches_total{outcome="stored"}') -> bool:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             metrics = httpx.get(f"{url}/api/metrics", timeout=1).text
-            if 'mailpulse_batches_total{outcome="stored"}' in metrics:
+            if metric in metrics:
                 return True
         except httpx.HTTPError:
             pass
