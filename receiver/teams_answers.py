@@ -33,12 +33,20 @@ def answer(db: Database, bot_click_seconds: int, text: str) -> str:
     try:
         if verb == "status" and len(rest) <= 1:
             return status(db, bot_click_seconds, _campaign(db, rest[0] if rest else None))
-        if verb == "team" and 1 <= len(rest) <= 2:
-            campaign = _campaign(db, rest[1] if len(rest) == 2 else None)
-            return team(db, bot_click_seconds, rest[0], campaign)
+        if verb == "team" and rest:
+            department, campaign = _department_and_campaign(db, rest)
+            return team(db, bot_click_seconds, department, campaign)
     except UserError as exc:
         return str(exc)
     return HELP
+
+
+def _department_and_campaign(db: Database, rest: list[str]) -> tuple[str, str]:
+    """`team Human Resources [CAMPAIGN]`: a department's name may hold spaces, so the last word
+    is the campaign only when a campaign has that name."""
+    if len(rest) > 1 and funnel.campaign_exists(db, rest[-1]):
+        return " ".join(rest[:-1]), rest[-1]
+    return " ".join(rest), _campaign(db, None)
 
 
 def _campaign(db: Database, name: str | None) -> str:
@@ -70,7 +78,7 @@ def team(db: Database, bot_click_seconds: int, department: str, campaign: str) -
     if len(chosen) < steps.MIN_GROUP:
         return (f"{department} has fewer than {steps.MIN_GROUP} people in {campaign}: "
                 "no figures for groups that small.")  # fmt: skip
-    counted = steps.of(chosen)
+    counted, department = steps.of(chosen), str(chosen["department"].iloc[0])  # as stored
     if counted.reached["delivered"] < steps.MIN_GROUP:
         return f"{department}: fewer than {steps.MIN_GROUP} deliveries yet in {campaign}."
     opened, done = (steps.percent(counted.rate(s)) for s in ("opened", "completed"))

@@ -87,6 +87,7 @@ def test_a_department_is_answered_in_rates_and_a_small_one_is_refused(teams: Tes
     campaign_events(teams.app.state.database)
     sales = ask(teams, "team sales").json()["text"]
     assert "Opened: 50%" in sales and "Completed: 0%" in sales
+    assert ask(teams, f"team Sales {CAMPAIGN}").json()["text"] == sales
     legal = ask(teams, "team Legal").json()["text"]
     assert "fewer than 5 people" in legal
     assert "%" not in legal and not re.search(r"\d+ (delivered|opened)", legal.lower())
@@ -95,3 +96,11 @@ def test_a_department_is_answered_in_rates_and_a_small_one_is_refused(teams: Tes
 def test_an_unknown_campaign_is_said_in_a_sentence(teams: TestClient) -> None:
     text = ask(teams, "status nope").json()["text"]
     assert "There is no campaign 'nope'" in text
+
+
+def test_a_department_name_may_hold_spaces(teams: TestClient) -> None:
+    db: Database = teams.app.state.database
+    campaign_events(db)
+    db.write(lambda con: con.execute("UPDATE roster SET department = 'Field Sales'"))
+    text = ask(teams, f"team field sales {CAMPAIGN}").json()["text"]
+    assert text.startswith("**Field Sales** in survey-2026") and "Opened: 50%" in text
