@@ -23,7 +23,7 @@ from core.respondents import Tokens
 from core.sources import Source
 from receiver import hmacs
 from receiver.capped import read_capped
-from receiver.completion_store import Post, store
+from receiver.completion_store import Answer, Post, store
 from receiver.dependencies import DatabaseDep, MetricsDep, SettingsDep
 from receiver.errors import ApiError
 
@@ -91,7 +91,7 @@ def _verify(source: Source, headers: Headers, body: bytes, metrics: Metrics) -> 
         ) from None
 
 
-async def _store(db: Database, tokens: Tokens, post: Post, metrics: Metrics):  # noqa: ANN202
+async def _store(db: Database, tokens: Tokens, post: Post, metrics: Metrics) -> Answer:
     future = db.writer.submit(lambda con: store(con, tokens, post))
     try:
         return await asyncio.wrap_future(future)
