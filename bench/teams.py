@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 from bench.dataset import preload
-from core import sources
+from core import keys, sources
 from core.database import Database
 from harness.server import Server
 from simulator.survey_tool import signed_headers
@@ -76,6 +76,24 @@ def forged_completions(url: str, count: int) -> list[tuple[str, bytes, dict]]:
             for n in range(count)]  # fmt: skip
 
 
+def accepted_times(server: Server, count: int) -> None:
+    """Valid completions by survey token: what a post costs when the tokens are known."""
+    db_key = keys.secret_key(Path(server.env["MAILPULSE_DB"]))
+    secret = server.env["BENCH_SURVEY_SECRET"]
+    url, times = f"{server.url}/api/webhooks/completions/survey", []
+    with httpx.Client(timeout=30) as http:
+        for n in range(count):
+            token = keys.survey_token(db_key, "bench", f"E{n}")
+            body = json.dumps({"data": {"token": token}}).encode()
+            started = time.perf_counter()
+            headers = signed_headers(secret, f"m{n}", body, time.time())
+            response = http.post(url, content=body, headers=headers)
+            times.append(time.perf_counter() - started)
+            assert response.json()["completed"] == 1, response.text
+    print(f"Accepted completions: first {times[0] * 1000:.0f} ms (tokens computed), then median "
+          f"{statistics.median(times[1:]) * 1000:.1f} ms ({count} posts)")  # fmt: skip
+
+
 def healthz_cpu_ms(server: Server, count: int) -> float:
     assert server.process is not None
     with httpx.Client(timeout=30) as http:
@@ -107,7 +125,8 @@ def main() -> None:
         started = time.perf_counter()
         preload(Path(server.env["MAILPULSE_DB"]), args.events)
         db = Database(Path(server.env["MAILPULSE_DB"]))
-        sources.create(db, "survey", "standard", campaign="bench")
+        new = sources.create(db, "survey", "standard", campaign="bench")
+        server.env["BENCH_SURVEY_SECRET"] = new.secret or ""
         db.close()
         print(f"Preloaded {args.events:,} events in {time.perf_counter() - started:.0f} s.")
         server.env["MAILPULSE_TEAMS_OUTGOING_TOKEN"] = TOKEN
@@ -124,6 +143,7 @@ def report(server: Server, args: argparse.Namespace) -> None:
         median, slowest = statistics.median(warm) * 1000, max(warm) * 1000
         print(f"Teams {question!r}: first {cold * 1000:.0f} ms, then median {median:.0f} ms, "
               f"max {slowest:.0f} ms")  # fmt: skip
+    accepted_times(server, 200)
     n = args.refusals
     posts = {
         "completion (bad signature)": (forged_completions(server.url, n), 401),

@@ -52,3 +52,13 @@ def survey_token(key: bytes, campaign: str, employee_id: str) -> str:
     """Opaque and URL-safe, one per campaign and employee, with nothing personal in it."""
     mac = hmac.new(derived(key, "survey token"), f"{campaign}\0{employee_id}".encode(), "sha256")
     return base64.urlsafe_b64encode(mac.digest()[:TOKEN_BYTES]).rstrip(b"=").decode()
+
+
+def survey_tokens(key: bytes, campaign: str, employee_ids: list[str]) -> dict[str, str]:
+    """`survey_token` of many employees at once, keyed by token (the purpose key made once)."""
+    purpose = derived(key, "survey token")
+    tokens = {}
+    for employee_id in employee_ids:
+        mac = hmac.new(purpose, f"{campaign}\0{employee_id}".encode(), "sha256").digest()
+        tokens[base64.urlsafe_b64encode(mac[:TOKEN_BYTES]).rstrip(b"=").decode()] = employee_id
+    return tokens

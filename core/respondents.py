@@ -1,8 +1,8 @@
 """Who finished the survey: a survey token, an employee id or an email, resolved on the roster.
 
 A survey token is an HMAC (`core.keys.survey_token`) and cannot be read back, so the tokens of
-every roster employee in every known campaign are computed once and kept, until the roster or
-the campaigns change (a fingerprint of both is checked on every resolution, which is cheap).
+every roster employee in every known campaign are computed once and kept until the roster
+changes (a cheap fingerprint of it is checked on every resolution).
 """
 
 from __future__ import annotations
@@ -31,32 +31,38 @@ class Resolved:
 
 
 class Tokens:
-    """Survey token → (campaign, employee_id), for one database key."""
+    """Survey token → (campaign, employee_id), for one database key.
+
+    A known token costs one cheap roster fingerprint query; an unknown one makes the tokens of
+    campaigns not computed yet (the roster changed: all of them again).
+    """
 
     def __init__(self, key: bytes) -> None:
         self._key = key
         self._lock = threading.Lock()
-        self._state: tuple | None = None
+        self._roster: tuple | None = None
+        self._campaigns: set[str] = set()
         self._tokens: dict[str, tuple[str, str]] = {}
 
     def lookup(self, con: duckdb.DuckDBPyConnection, token: str) -> tuple[str, str] | None:
-        campaigns = tuple(c for (c,) in con.execute(sql.text("token_campaigns")).fetchall())
-        state = (campaigns, con.execute(sql.text("roster_state")).fetchone())
+        roster = con.execute(sql.text("roster_state")).fetchone()
         with self._lock:
-            if state != self._state:
-                self._tokens = self._compute(con, campaigns)
-                self._state = state
-            return self._tokens.get(token)
+            if roster != self._roster:
+                self._roster, self._campaigns, self._tokens = roster, set(), {}
+            if (found := self._tokens.get(token)) is None:
+                self._add_new_campaigns(con)
+                found = self._tokens.get(token)
+            return found
 
-    def _compute(
-        self, con: duckdb.DuckDBPyConnection, campaigns: tuple[str, ...]
-    ) -> dict[str, tuple[str, str]]:
+    def _add_new_campaigns(self, con: duckdb.DuckDBPyConnection) -> None:
+        campaigns = {c for (c,) in con.execute(sql.text("token_campaigns")).fetchall()}
+        if not campaigns - self._campaigns:
+            return
         ids = [e for (e,) in con.execute(sql.text("roster_ids")).fetchall()]
-        return {
-            keys.survey_token(self._key, campaign, employee_id): (campaign, employee_id)
-            for campaign in campaigns
-            for employee_id in ids
-        }
+        for campaign in campaigns - self._campaigns:
+            tokens = keys.survey_tokens(self._key, campaign, ids)
+            self._tokens.update({t: (campaign, e) for t, e in tokens.items()})
+        self._campaigns |= campaigns
 
 
 def resolve(con: duckdb.DuckDBPyConnection, tokens: Tokens, who: Respondent) -> Resolved | str:

@@ -1,7 +1,7 @@
 """Storing a completion post: the raw body archived first, then once per event id what it says.
 
-Both run in the writer's transaction; `derive` is also how `reprocess` rebuilds receipts and
-completions from the archive.
+`judge` reads (on a cursor, before the writer); `store` writes in the writer's transaction.
+`reprocess` rebuilds receipts and completions from the archive with the same two steps.
 """
 
 from __future__ import annotations
@@ -37,42 +37,53 @@ class Answer:
                 "quarantined": self.quarantined}  # fmt: skip
 
 
-def store(con: duckdb.DuckDBPyConnection, tokens: Tokens, post: Post) -> Answer:
-    params = {"source": post.source.name, "kind": post.source.kind, "body": post.body,
-              "received_at": post.received_at, "header_id": post.header_id}  # fmt: skip
-    (post_id,) = con.execute(sql.text("insert_completion_post"), params).fetchone()
-    return derive(con, tokens, post_id, post)
+@dataclass(frozen=True)
+class Judged:
+    """What a post says, resolved on a read cursor before the writer sees it: the writer's time
+    goes to storing only (resolving a token can mean computing a campaign's tokens)."""
+
+    event_id: str | None  # None: taken from the archived post's id
+    campaign: str | None = None
+    employee_id: str | None = None  # None: quarantined for `reason`
+    completed_at: datetime | None = None
+    reason: str | None = None
+    rejection: str | None = None  # the body is not JSON: answered 400
 
 
-def derive(con: duckdb.DuckDBPyConnection, tokens: Tokens, post_id: int, post: Post) -> Answer:
+def judge(con: duckdb.DuckDBPyConnection, tokens: Tokens, post: Post) -> Judged:
     try:
-        completion = read(post.source.kind, post.body, post.header_id)
+        done = read(post.source.kind, post.body, post.header_id)
     except PayloadRejected as exc:
-        event_id = post.header_id or f"post:{post_id}"
-        new = _receipt(con, post, post_id, event_id, reason=str(exc))
-        return Answer(0, 0 if new else 1, 1 if new else 0, rejection=str(exc))
-    if not completion.event_id:
-        completion = Completion(f"post:{post_id}", completion.who, completion.completed_at,
-                                completion.campaign)  # fmt: skip
-    return _resolved(con, tokens, post_id, post, completion)
-
-
-def _resolved(
-    con: duckdb.DuckDBPyConnection, tokens: Tokens, post_id: int, post: Post, done: Completion
-) -> Answer:
+        return Judged(post.header_id, reason=str(exc), rejection=str(exc))
     found = resolve(con, tokens, done.who)
     campaign = _campaign(found, done, post.source)
     if isinstance(found, str) or campaign is None:
         reason = found if isinstance(found, str) else "no campaign: neither token, body nor source"
-        new = _receipt(con, post, post_id, done.event_id, campaign=campaign, reason=reason)
-        return Answer(0, 0 if new else 1, 1 if new else 0)
+        return Judged(done.event_id or None, campaign, reason=reason)
     at = done.completed_at or post.received_at
-    new = _receipt(con, post, post_id, done.event_id, campaign=campaign,
-                   employee_id=found.employee_id, completed_at=at)  # fmt: skip
-    if new:
-        params = {"campaign": campaign, "employee_id": found.employee_id, "completed_at": at}
-        con.execute(sql.text("upsert_completion"), params)
-    return Answer(1 if new else 0, 0 if new else 1, 0)
+    return Judged(done.event_id or None, campaign, found.employee_id, at)
+
+
+def store(con: duckdb.DuckDBPyConnection, post: Post, judged: Judged) -> Answer:
+    """Archives the post, then records what it became, once per event id."""
+    params = {"source": post.source.name, "kind": post.source.kind, "body": post.body,
+              "received_at": post.received_at, "header_id": post.header_id}  # fmt: skip
+    (post_id,) = con.execute(sql.text("insert_completion_post"), params).fetchone()
+    return record(con, post, post_id, judged)
+
+
+def record(con: duckdb.DuckDBPyConnection, post: Post, post_id: int, judged: Judged) -> Answer:
+    fields = {"campaign": judged.campaign, "employee_id": judged.employee_id,
+              "completed_at": judged.completed_at, "reason": judged.reason}  # fmt: skip
+    new = _receipt(con, post, post_id, judged.event_id or f"post:{post_id}", **fields)
+    if new and judged.employee_id:
+        done = {"campaign": judged.campaign, "employee_id": judged.employee_id,
+                "completed_at": judged.completed_at}  # fmt: skip
+        con.execute(sql.text("upsert_completion"), done)
+    if not new:
+        return Answer(0, 1, 0, rejection=judged.rejection)
+    completed = 1 if judged.employee_id else 0
+    return Answer(completed, 0, 1 - completed, rejection=judged.rejection)
 
 
 def _campaign(found: Resolved | str, done: Completion, source: Source) -> str | None:
@@ -102,7 +113,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, tokens: Tokens) -> dict[str, int]:
     ).fetchall():
         for post_id, name, kind, received_at, header_id, body in chunk:
             source = known.get(name) or Source(name, kind, None, "")
-            answer = derive(con, tokens, post_id, Post(source, received_at, header_id, bytes(body)))
+            post = Post(source, received_at, header_id, bytes(body))
+            answer = record(con, post, post_id, judge(con, tokens, post))
             for key in totals:
                 totals[key] += getattr(answer, key)
         after = chunk[-1][0]

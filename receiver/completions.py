@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from core import keys, sources
@@ -23,7 +24,7 @@ from core.respondents import Tokens
 from core.sources import Source
 from receiver import hmacs
 from receiver.capped import read_capped
-from receiver.completion_store import Answer, Post, store
+from receiver.completion_store import Answer, Judged, Post, judge, store
 from receiver.dependencies import DatabaseDep, MetricsDep, SettingsDep
 from receiver.errors import ApiError
 
@@ -67,7 +68,8 @@ async def completion_webhook(
     body = await read_capped(headers, request.receive, settings.max_body_bytes, metrics)
     _verify(found, headers, body, metrics)
     post = Post(found, datetime.now(UTC), headers.get("webhook-id"), body)
-    answer = await _store(db, known(request).tokens, post, metrics)
+    judged = await run_in_threadpool(_judge, db, known(request).tokens, post)
+    answer = await _store(db, post, judged, metrics)
     if answer.rejection:
         raise ApiError(400, "invalid_body", f"{answer.rejection} It is kept in quarantine.")
     metrics.batch("completion_stored")
@@ -91,8 +93,13 @@ def _verify(source: Source, headers: Headers, body: bytes, metrics: Metrics) -> 
         ) from None
 
 
-async def _store(db: Database, tokens: Tokens, post: Post, metrics: Metrics) -> Answer:
-    future = db.writer.submit(lambda con: store(con, tokens, post))
+def _judge(db: Database, tokens: Tokens, post: Post) -> Judged:
+    with db.cursor() as cur:
+        return judge(cur, tokens, post)
+
+
+async def _store(db: Database, post: Post, judged: Judged, metrics: Metrics) -> Answer:
+    future = db.writer.submit(lambda con: store(con, post, judged))
     try:
         return await asyncio.wrap_future(future)
     except Exception:

@@ -1,6 +1,6 @@
 import pytest
 
-from core.keys import derived, key_path, secret_key, survey_token
+from core.keys import derived, key_path, secret_key, survey_token, survey_tokens
 
 
 def test_the_key_is_made_once_private_and_kept(tmp_path) -> None:
@@ -32,3 +32,9 @@ def test_survey_tokens_are_url_safe_stable_and_distinct_per_campaign_and_employe
     others = {survey_token(key, "ENG-2027", "E1001"), survey_token(key, "ENG-2026", "E1002")}
     assert token not in others and len(others) == 2
     assert "E1001" not in token and survey_token(bytes(32), "ENG-2026", "E1001") != token
+
+
+def test_survey_tokens_in_bulk_equal_survey_token_one_by_one() -> None:
+    key = bytes(range(32))
+    bulk = survey_tokens(key, "survey-2026", ["E1", "E2", "E3"])
+    assert bulk == {survey_token(key, "survey-2026", e): e for e in ("E1", "E2", "E3")}
