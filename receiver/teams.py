@@ -55,3 +55,6 @@ async def _answer(db: DatabaseDep, bot_click_seconds: int, body: bytes) -> str:
     except TimeoutError:
         log.warning("A Teams question took longer than %s s; answered 'busy'.", ANSWER_SECONDS)
         return "Still counting: ask again in a minute."
+    except Exception:  # the channel gets a sentence, the log the detail
+        log.exception("A Teams question could not be answered.")
+        return "I could not count just now: ask again in a minute."
