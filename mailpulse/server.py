@@ -19,6 +19,7 @@ from streamlit import config as streamlit_config
 import dashboard
 from core import metrics
 from core.database import close_shared, shared
+from core.send_runner import Runner
 from core.settings import Settings, install_settings
 from mailpulse import admin
 from mailpulse.admin import AdminAccess
@@ -43,10 +44,13 @@ def build(settings: Settings, host: str, port: int) -> st.App:
 
     @asynccontextmanager
     async def lifespan(_: st.App) -> AsyncIterator[None]:
+        sender = Runner(database, settings)  # send jobs, asked for by the CLI or the dashboard
+        sender.start()
         try:
             yield
         finally:
             access.withdraw()
+            sender.stop()
             close_shared(settings.db)
 
     api_first = Middleware(ApiFirst, api=receiver, prefix="/api")

@@ -9,9 +9,15 @@ from pydantic import ValidationError
 
 from core.errors import UserError
 from core.settings import Settings
-from mailpulse.cli import clients, data, reports, serving
+from mailpulse.cli import clients, data, reports, sending, serving
 
-VERBS = (serving, clients, data, reports)  # each adds its sub-commands, in the help's order
+VERBS = (
+    serving,
+    clients,
+    data,
+    reports,
+    sending,
+)  # each adds its sub-commands, in the help's order
 
 
 def main(argv: list[str] | None = None) -> int:
