@@ -25,16 +25,17 @@ def validate(body: Any) -> list[Error]:
         return [error("Bad Request")]
     errors = _from(body) + _personalizations(body) + _categories(body)
     templated = bool(body.get("template_id"))
-    if not templated and not body.get("subject"):
-        if not all(p.get("subject") for p in _list(body.get("personalizations"))):
-            errors.append(
-                error(
-                    "The subject is required. You can get around this requirement if you use a "
-                    "template with a subject defined or if every single personalization has a "
-                    "subject defined.",
-                    "subject",
-                )
+    items = _list(body.get("personalizations"))
+    personal_subjects = all(isinstance(p, dict) and p.get("subject") for p in items)
+    if not templated and not body.get("subject") and not personal_subjects:
+        errors.append(
+            error(
+                "The subject is required. You can get around this requirement if you use a "
+                "template with a subject defined or if every single personalization has a "
+                "subject defined.",
+                "subject",
             )
+        )
     if not templated and not _list(body.get("content")):
         errors.append(
             error(

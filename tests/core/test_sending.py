@@ -113,3 +113,23 @@ def test_segments_that_must_not_be_mailed_are_refused(
     define(db)
     with pytest.raises(UserError, match="never mailed"):
         sends.queue(db, sending, "survey-2026", segment, "test")
+
+
+def test_events_carrying_an_uncertain_mails_send_id_turn_it_accepted(
+    api, token: str, sending: Settings, fake: FakeMailSend
+) -> None:
+    import orjson
+
+    from simulator.sent_events import events_for
+    from tests.conftest import post_batch
+
+    database = api.app.state.database
+    define(database)
+    fake.fault(None)
+    run(database, sending)
+    lost = fake.accepted[0]
+    body = orjson.dumps([event for _, event in events_for(lost)])
+    assert post_batch(api, token, body).status_code == 200
+    assert Runner(database, sending, FAST).promote() == 1000
+    counts = sends.jobs(database, "survey-2026")[0]["counts"]
+    assert counts["accepted"] == 1080 and counts["uncertain"] == 0
