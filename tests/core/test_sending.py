@@ -133,3 +133,16 @@ def test_events_carrying_an_uncertain_mails_send_id_turn_it_accepted(
     assert Runner(database, sending, FAST).promote() == 1000
     counts = sends.jobs(database, "survey-2026")[0]["counts"]
     assert counts["accepted"] == 1080 and counts["uncertain"] == 0
+
+
+def test_the_reminder_csv_counts_each_persons_mails(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    from core import funnel
+    from core.reminders import reminders_csv
+
+    define(db)
+    run(db, sending)
+    people = funnel.funnel(db, "survey-2026", sending.bot_click_seconds)
+    row = reminders_csv(people[people["employee_id"] == "E0001"]).split(b"\r\n")[1]
+    assert row.endswith(b",1," + row.rsplit(b",", 1)[1]) and row.rsplit(b",", 1)[1].endswith(b"Z")
