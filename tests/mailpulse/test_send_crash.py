@@ -49,9 +49,11 @@ def test_a_send_killed_several_times_mails_nobody_twice_and_the_lost_turn_accept
                "not_sent"]  # fmt: skip
     follower = subprocess.Popen(command, env=server.env, cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)  # fmt: skip
+    while not json.loads(server.cli("sends", "--campaign", "c", "--json").stdout)["jobs"]:
+        time.sleep(0.1)  # the job is asked for through the server before the first kill
     rng = random.Random(3)
     for _ in range(3):
-        time.sleep(rng.uniform(0.3, 1.2))
+        time.sleep(rng.uniform(0.1, 0.8))
         server.kill()
         server.start()
     follower.wait(30)
