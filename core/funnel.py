@@ -21,6 +21,7 @@ FLAGS = ("opted_out", "machine_open", "bot_click")
 COLUMNS = (
     "employee_id", "email", "name", "department", "manager", "location", "stage",
     *FLAGS, "delivered_at", "opened_at", "clicked_at", "last_event_at", "reason",
+    "mails_sent", "last_mailed_at",
 )  # fmt: skip
 # Reminder segments by stage; opted_out is the flag, and its employees are in no other segment.
 SEGMENTS: dict[str, tuple[str, ...]] = {

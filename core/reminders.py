@@ -12,8 +12,9 @@ from core.funnel import FLAGS
 HEADER = (
     "employee_id", "email", "name", "department", "manager", "stage",
     "delivered_at", "opened_at", "clicked_at", "last_event_at", "flags", "reason",
+    "mails_sent", "last_mailed_at",
 )  # fmt: skip
-TIMES = ("delivered_at", "opened_at", "clicked_at", "last_event_at")
+TIMES = ("delivered_at", "opened_at", "clicked_at", "last_event_at", "last_mailed_at")
 FREE_TEXT = ("employee_id", "email", "name", "department", "manager", "reason")
 FORMULA_START = r"^[=+\-@\t\r]"
 # What Python's csv module quotes (QUOTE_MINIMAL, CRLF rows): the delimiter, the quote, CR, LF.

@@ -53,3 +53,13 @@ def _through_server(server: dict[str, str], name: str, arguments: dict[str, Any]
     if response.status_code != 200:
         raise UserError(response.json().get("error_description", response.text))
     return response.json()["result"]
+
+
+def server_for(settings: Settings) -> dict[str, str] | None:
+    """The live server holding the database, if one answers."""
+    return _live_server(settings)
+
+
+def call(server: dict[str, str], name: str, /, **arguments: Any) -> Any:
+    """One command through that server; httpx.HTTPError when it has gone away."""
+    return _through_server(server, name, arguments)

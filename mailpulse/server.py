@@ -19,6 +19,7 @@ from streamlit import config as streamlit_config
 import dashboard
 from core import metrics
 from core.database import close_shared, shared
+from core.send_runner import JOB_FINISHED, Runner
 from core.settings import Settings, install_settings
 from mailpulse import admin, alerts
 from mailpulse.admin import AdminAccess
@@ -41,15 +42,20 @@ def build(settings: Settings, host: str, port: int) -> st.App:
     receiver = admin.attach(create_app(settings, database), access)
     metrics.publish(receiver.state.metrics)
     teams_alerts = alerts.start(database, settings, receiver.state.metrics)  # its own thread
+    if _send_finished not in JOB_FINISHED:
+        JOB_FINISHED.append(_send_finished)  # Teams hears of every finished send job
 
     @asynccontextmanager
     async def lifespan(_: st.App) -> AsyncIterator[None]:
+        sender = Runner(database, settings)  # send jobs, asked for by the CLI or the dashboard
+        sender.start()
         try:
             yield
         finally:
             if teams_alerts:
                 teams_alerts.stop()
             access.withdraw()
+            sender.stop()
             close_shared(settings.db)
 
     api_first = Middleware(ApiFirst, api=receiver, prefix="/api")
@@ -104,6 +110,11 @@ def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) 
     # No access log: every SendGrid post would be a line; /api/metrics counts them instead.
     config = uvicorn.Config(build(settings, host, port), host=host, port=port, access_log=False)
     Server(config, on_ready=lambda: say(where(host, port))).run()
+
+
+def _send_finished(job: dict) -> None:
+    fields = ("job_id", "campaign", "segment", "counts")
+    alerts.job_finished(alerts.JobSummary(*(job[name] for name in fields)))
 
 
 def where(host: str, port: int) -> str:

@@ -94,6 +94,7 @@ def parse_event(item: Any, fields: Fields) -> dict[str, Any]:
         "url": _text(item.get("url")),
         "machine_open": item.get("sg_machine_open") in (True, "true", 1),
         "asm_group_id": _integer(item.get("asm_group_id")),
+        "send_id": _text(item.get("send_id")),  # the custom arg mailpulse's own sends carry
         "payload": dumps(item).decode(),
     }
 

@@ -22,6 +22,7 @@ ROW_SCHEMA = pa.schema(
         ("type", pa.string()), ("reason", pa.string()), ("ip", pa.string()),
         ("useragent", pa.string()), ("url", pa.string()), ("machine_open", pa.bool_()),
         ("asm_group_id", pa.int64()), ("payload", pa.string()),
+        ("send_id", pa.string()),
     ]
 )  # fmt: skip
 

@@ -9,6 +9,11 @@ state AS (
     UNION ALL BY NAME
     SELECT * FROM fresh_states
 ),
+mailed AS (  -- the mails mailpulse sent (or perhaps sent: uncertain) of $campaign
+    SELECT employee_id, count(*) AS mails_sent, max(coalesce(accepted_at, queued_at)) AS last_mailed_at
+    FROM sends WHERE campaign = $campaign AND state IN ('accepted', 'uncertain')
+    GROUP BY employee_id
+),
 done AS (
     SELECT employee_id, completed_at FROM completions WHERE campaign = $campaign
 ),
@@ -44,6 +49,7 @@ SELECT employee_id, email, name, department, manager, location, stage,
        coalesce(machine_open, false) AS machine_open,
        coalesce(bot_click, false) AS bot_click,
        delivered_at, opened_at, clicked_at, last_event_at,
-       CASE WHEN stage = 'bounced' THEN bounce_reason ELSE bot_reason END AS reason
-FROM funnel
+       CASE WHEN stage = 'bounced' THEN bounce_reason ELSE bot_reason END AS reason,
+       coalesce(m.mails_sent, 0) AS mails_sent, m.last_mailed_at
+FROM funnel LEFT JOIN mailed AS m USING (employee_id)
 ORDER BY employee_id NULLS FIRST, email

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 
 from core.errors import UserError
 from core.settings import Settings
-from mailpulse.cli import clients, data, reports, serving, sources
+from mailpulse.cli import clients, data, reports, sending, serving, sources
 
 # each adds its sub-commands, in the help's order
-VERBS = (serving, clients, data, reports, sources)
+VERBS = (serving, clients, data, reports, sending, sources)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ import argparse
 from core.funnel import SEGMENTS
 from core.settings import Settings
 from mailpulse import remote
+from mailpulse.cli import sending
 from mailpulse.cli.console import print_json, write_bytes
 
 
@@ -14,6 +15,7 @@ def add(verbs: argparse._SubParsersAction) -> None:
     campaigns = verbs.add_parser("campaigns", help="Campaigns with event counts and times.")
     campaigns.add_argument("--json", action="store_true", help="Print JSON.")
     campaigns.set_defaults(handler=_campaigns)
+    sending.add_create(campaigns)
     funnel = verbs.add_parser("funnel", help="Employees per funnel stage of a campaign.")
     funnel.add_argument("--campaign", required=True, help="The campaign.")
     funnel.add_argument("--json", action="store_true", help="Print JSON.")

@@ -3,7 +3,9 @@
 Each is a function `(db, settings, **arguments) -> JSON-able result`, registered by name.
 """
 
-from mailpulse.commands import archive, clients, imports, reports, sources
+from mailpulse.commands import archive, clients, imports, reports, sending, sources
 from mailpulse.commands.registry import COMMANDS, Command
 
-__all__ = ["COMMANDS", "Command", "archive", "clients", "imports", "reports", "sources"]
+__all__ = [
+    "COMMANDS", "Command", "archive", "clients", "imports", "reports", "sending", "sources",
+]  # fmt: skip

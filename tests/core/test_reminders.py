@@ -12,13 +12,14 @@ from tests.funnel_events import employees, funnel_of, ingest, sg
 
 HEADER = (
     b"employee_id,email,name,department,manager,stage,delivered_at,opened_at,clicked_at,"
-    b"last_event_at,flags,reason\r\n"
+    b"last_event_at,flags,reason,mails_sent,last_mailed_at\r\n"
 )
 
 
 def frame(*people: dict) -> pd.DataFrame:
     """Funnel rows as the SQL returns them; unspecified cells empty."""
     blank = {column: None for column in funnel.COLUMNS} | dict.fromkeys(funnel.FLAGS, False)
+    blank["mails_sent"] = 0
     rows = [blank | {"stage": "delivered"} | person for person in people]
     table = pd.DataFrame(rows, columns=list(funnel.COLUMNS))
     for column in ("delivered_at", "opened_at", "clicked_at", "last_event_at"):
@@ -48,7 +49,7 @@ def test_rows_end_with_crlf_and_times_are_utc_seconds() -> None:
     )
     assert data == HEADER + (
         b"E1,anna@corp.example,Anna Meier,Sales,E9,opened,2026-01-07T10:30:03Z,"
-        b"2026-01-07T10:30:03Z,,2026-01-07T10:31:00Z,,\r\n"
+        b"2026-01-07T10:30:03Z,,2026-01-07T10:31:00Z,,,0,\r\n"
     )
 
 
@@ -92,7 +93,7 @@ def test_a_cell_that_starts_like_a_formula_is_kept_as_text(start) -> None:
 def test_commas_quotes_and_newlines_are_quoted_and_utf8_is_kept() -> None:
     data = reminders_csv(frame({"employee_id": "E1", "name": 'Żaneta "Zee", Nowak\nHR'}))
     assert data.split(b"\r\n", 1)[1] == (
-        'E1,,"Żaneta ""Zee"", Nowak\nHR",,,delivered,,,,,,\r\n'.encode()
+        'E1,,"Żaneta ""Zee"", Nowak\nHR",,,delivered,,,,,,,0,\r\n'.encode()
     )
 
 
@@ -102,7 +103,8 @@ def test_the_undelivered_segment_carries_the_bounce_reason(db) -> None:
     ingest(db, sg("dropped", 0, "E2", reason="Unsubscribed Address"))
     data = reminders_csv(funnel.segment(funnel_of(db), "undelivered"))
     assert data == HEADER + (
-        b"E1,e1@corp.example,Anna,Sales,,bounced,,,,2026-01-01T00:00:00Z,,'=cmd|' /C calc'!A0\r\n"
+        b"E1,e1@corp.example,Anna,Sales,,bounced,,,,2026-01-01T00:00:00Z,,"
+        b"'=cmd|' /C calc'!A0,0,\r\n"
     )
 
 
@@ -147,7 +149,7 @@ def test_any_text_is_written_as_the_csv_module_writes_it(cells) -> None:
     writer = csv.writer(expected, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for person in people:
-        row = dict.fromkeys(COLUMNS, "") | {"stage": "delivered"}
+        row = dict.fromkeys(COLUMNS, "") | {"stage": "delivered", "mails_sent": "0"}
         writer.writerow((row | {key: _defused(value) for key, value in person.items()}).values())
     assert reminders_csv(frame(*people)) == expected.getvalue().encode("utf-8")
 

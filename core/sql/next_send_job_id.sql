@@ -1,0 +1,1 @@
+SELECT nextval('send_job_ids')

@@ -1,0 +1,148 @@
+"""Sending through the fake Mail Send API over real HTTP, into a real DuckDB file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from core import send_campaigns, sends
+from core.database import Database
+from core.errors import UserError
+from core.roster import import_roster
+from core.send_campaigns import SendCampaign
+from core.send_runner import Pace, Runner
+from core.settings import Settings
+from simulator.mailsend import FakeMailSend
+
+FAST = Pace(poll_seconds=0.05, first_retry_seconds=0.05, max_retry_seconds=0.2)
+ROSTER = "employee_id,email,name,active\n" + "".join(
+    f"E{n:04},p{n}@corp.example,Person {n},{'false' if n % 10 == 0 else 'true'}\n"
+    for n in range(1, 1201)
+)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeMailSend]:
+    api = FakeMailSend()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def sending(settings: Settings, fake: FakeMailSend) -> Settings:
+    url = fake.start()
+    return settings.model_copy(update={"sendgrid_api_url": url, "from_email": "hr@corp.example",
+                                       "sendgrid_api_key": type(settings.sendgrid_api_key)(
+                                           fake.api_key)})  # fmt: skip
+
+
+def define(db: Database) -> None:
+    import_roster(db, ROSTER)
+    send_campaigns.define(db, SendCampaign(
+        "survey-2026", "Your say, {{ first_name }}", "https://survey.example/s?t={token}",
+        body="Hello {{ name }}, {{ survey_link }}",
+    ))  # fmt: skip
+
+
+def run(db: Database, settings: Settings, segment: str = "not_sent") -> dict:
+    job = sends.queue(db, settings, "survey-2026", segment, "test")
+    return Runner(db, settings, FAST).run_job(job.job_id)
+
+
+def test_invitations_reach_every_active_employee_once_in_requests_of_at_most_1000(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    define(db)
+    summary = run(db, sending)
+    ids = [args["employee_id"] for args in fake.recipients()]
+    assert summary["counts"]["accepted"] == 1080 == len(ids) == len(set(ids))
+    assert not any(int(i[1:]) % 10 == 0 for i in ids)  # inactive: never
+    assert all(len(a.personalizations) <= 1000 for a in fake.accepted)
+    for accepted in fake.accepted:
+        assert accepted.body["categories"] == ["survey-2026"]
+        for p in accepted.personalizations:
+            assert set(p["custom_args"]) == {"campaign", "employee_id", "send_id"}
+            assert "@" not in "".join(p["custom_args"].values())
+
+
+def test_a_second_send_within_the_cooldown_mails_nobody(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    define(db)
+    run(db, sending)
+    again = run(db, sending)
+    assert sum(again["counts"].values()) == 0 and len(fake.recipients()) == 1080
+
+
+def test_429_waits_and_500_is_retried_and_400_fails_its_request(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    define(db)
+    fake.fault(429, reset_in=0.5)
+    fake.fault(500)
+    fake.fault(400)
+    summary = run(db, sending)
+    assert summary["counts"]["failed"] == 1000 and summary["counts"]["accepted"] == 80
+    assert fake.answers[:3] == [429, 500, 400]
+
+
+def test_a_wrong_key_stops_the_job_with_a_sentence_about_the_key(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    define(db)
+    fake.api_key = "SG.another"
+    summary = run(db, sending)
+    assert "MAILPULSE_SENDGRID_API_KEY" in summary["stopped"]
+    assert summary["counts"]["failed"] == 1080 and fake.requests == 1
+
+
+def test_a_lost_answer_leaves_its_recipients_uncertain(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    define(db)
+    fake.fault(None)
+    summary = run(db, sending)
+    assert summary["counts"]["uncertain"] == 1000 and len(fake.recipients()) == 1080
+
+
+@pytest.mark.parametrize("segment", ["undelivered", "pending", "opted_out"])
+def test_segments_that_must_not_be_mailed_are_refused(
+    db: Database, sending: Settings, segment: str
+) -> None:
+    define(db)
+    with pytest.raises(UserError, match="never mailed"):
+        sends.queue(db, sending, "survey-2026", segment, "test")
+
+
+def test_events_carrying_an_uncertain_mails_send_id_turn_it_accepted(
+    api, token: str, sending: Settings, fake: FakeMailSend
+) -> None:
+    import orjson
+
+    from simulator.sent_events import events_for
+    from tests.conftest import post_batch
+
+    database = api.app.state.database
+    define(database)
+    fake.fault(None)
+    run(database, sending)
+    lost = fake.accepted[0]
+    body = orjson.dumps([event for _, event in events_for(lost)])
+    assert post_batch(api, token, body).status_code == 200
+    assert Runner(database, sending, FAST).promote() == 1000
+    counts = sends.jobs(database, "survey-2026")[0]["counts"]
+    assert counts["accepted"] == 1080 and counts["uncertain"] == 0
+
+
+def test_the_reminder_csv_counts_each_persons_mails(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    from core import funnel
+    from core.reminders import reminders_csv
+
+    define(db)
+    run(db, sending)
+    people = funnel.funnel(db, "survey-2026", sending.bot_click_seconds)
+    row = reminders_csv(people[people["employee_id"] == "E0001"]).split(b"\r\n")[1]
+    assert row.endswith(b",1," + row.rsplit(b",", 1)[1]) and row.rsplit(b",", 1)[1].endswith(b"Z")

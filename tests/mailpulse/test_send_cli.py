@@ -1,0 +1,61 @@
+"""`mailpulse send` and `sends` beside a real `mailpulse serve`, against the fake Mail Send API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.server import Server
+from simulator.mailsend import FakeMailSend
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Server, FakeMailSend]]:
+    fake = FakeMailSend()
+    server = Server(tmp_path)
+    server.env |= {"MAILPULSE_SENDGRID_API_URL": fake.start(),
+                   "MAILPULSE_SENDGRID_API_KEY": fake.api_key,
+                   "MAILPULSE_FROM_EMAIL": "hr@corp.example"}  # fmt: skip
+    server.start()
+    roster = tmp_path / "roster.csv"
+    roster.write_text("employee_id,email,name\nE1,a@corp.example,Ann Lee\nE2,b@corp.example,Bo\n")
+    body = tmp_path / "invite.html"
+    body.write_text("<p>Hi {{ first_name }}: <a href='{{ survey_link }}'>survey</a></p>")
+    assert server.cli("roster", "import", str(roster)).returncode == 0
+    created = server.cli(
+        "campaigns",
+        "create",
+        "s26",
+        "--subject",
+        "Your say",
+        "--survey-url",
+        "https://survey.example/?t={token}",
+        "--body",
+        str(body),
+    )
+    assert created.returncode == 0, created.stderr
+    yield server, fake
+    server.stop()
+    fake.stop()
+
+
+def test_a_send_through_the_server_mails_everyone_once_and_sends_lists_it(served) -> None:
+    server, fake = served
+    dry = server.cli("send", "--campaign", "s26", "--segment", "not_sent", "--dry-run")
+    assert dry.returncode == 0 and "2 would get the invitation" in dry.stdout
+    assert "Hi Ann:" in dry.stdout and fake.requests == 0
+    sent = server.cli("send", "--campaign", "s26", "--segment", "not_sent")
+    assert sent.returncode == 0, sent.stderr
+    again = server.cli("send", "--campaign", "s26", "--segment", "not_sent")
+    assert again.returncode == 0 and "Nobody to mail" in again.stdout
+    jobs = json.loads(server.cli("sends", "--campaign", "s26", "--json").stdout)["jobs"]
+    assert [j["counts"]["accepted"] for j in jobs] == [0, 2]
+    mails = json.loads(
+        server.cli("sends", "--campaign", "s26", "--employee", "E1", "--json").stdout
+    )
+    assert [m["state"] for m in mails["mails"]] == ["accepted"]
+    assert sorted(a["employee_id"] for a in fake.recipients()) == ["E1", "E2"]
+    assert fake.api_key not in server.log.read_text()
