@@ -10,8 +10,9 @@ from pydantic import ValidationError
 from core.errors import UserError
 from core.settings import Settings
 from mailpulse.cli import clients, data, reports, serving
+from mailpulse.cli import users
 
-VERBS = (serving, clients, data, reports)  # each adds its sub-commands, in the help's order
+VERBS = (serving, clients, data, reports, users)  # each adds its sub-commands, in the help's order
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ Each is a function `(db, settings, **arguments) -> JSON-able result`, registered
 """
 
 from mailpulse.commands import archive, clients, imports, reports
+from mailpulse.commands import people
 from mailpulse.commands.registry import COMMANDS, Command
 
-__all__ = ["COMMANDS", "Command", "archive", "clients", "imports", "reports"]
+__all__ = ["COMMANDS", "Command", "archive", "clients", "imports", "reports", "people"]
