@@ -1,4 +1,4 @@
-"""Passwords kept as slow salted hashes (the standard library's scrypt), checked in constant time."""
+"""Passwords as slow salted hashes (the standard library's scrypt), checked in constant time."""
 
 from __future__ import annotations
 

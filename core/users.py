@@ -14,6 +14,7 @@ from core.database import Database
 from core.errors import UserError
 
 ROLES = ("admin", "hr", "manager")
+SMALLEST_GROUP = 5  # managers see aggregates of at least this many people, never fewer
 MAX_FAILURES = 5  # within 15 minutes: that email then waits 15 minutes (sign_in_locked_until.sql)
 
 
@@ -88,6 +89,13 @@ def manager_by_roster(db: Database, email: str) -> Viewer | None:
     email = normalized(email)
     found = db.rows("roster_manager_by_email", email=email)
     return Viewer(email, "manager", found[0][0]) if found else None
+
+
+def reporting_line(db: Database, manager_id: str | None) -> list[str]:
+    """The active employees below `manager_id`, all levels down."""
+    if manager_id is None:
+        return []
+    return [employee_id for (employee_id,) in db.rows("reporting_line", manager_id=manager_id)]
 
 
 def _employee_id(db: Database, email: str) -> str | None:

@@ -7,8 +7,9 @@ import streamlit as st
 from core import clients, completions, roster
 from core.errors import UserError
 from core.settings import current_settings
-from dashboard import queries
+from dashboard import access, queries
 
+access.require_role("admin")
 settings = current_settings()
 st.title("Setup")
 

@@ -9,8 +9,7 @@ from pydantic import ValidationError
 
 from core.errors import UserError
 from core.settings import Settings
-from mailpulse.cli import clients, data, reports, serving
-from mailpulse.cli import users
+from mailpulse.cli import clients, data, reports, serving, users
 
 VERBS = (serving, clients, data, reports, users)  # each adds its sub-commands, in the help's order
 
