@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from core import clients, completions, roster
+from core import audit, clients, completions, roster
 from core.errors import UserError
 from core.settings import current_settings
 from dashboard import access, queries
@@ -29,6 +29,7 @@ with st.form("new-client", clear_on_submit=True):
         except UserError as exc:
             st.error(str(exc))
         else:
+            audit.record(queries.database(), access.actor(), "client_create", detail=new.name)
             st.success("Client created. Copy the secret now: it is shown only once.")
             st.code(f"Client ID:     {new.client_id}\nClient Secret: {new.client_secret}")
 known = clients.listed(queries.database())
@@ -63,6 +64,8 @@ if roster_file is not None and st.button("Import roster", type="primary"):
     except UserError as exc:
         st.error(str(exc))
     else:
+        audit.record(queries.database(), access.actor(), "roster_import",
+                     rows=result.inserted + result.updated)  # fmt: skip
         st.success(
             f"Roster imported: {result.inserted:,} new, {result.updated:,} updated, "
             f"{result.deactivated:,} marked inactive."
@@ -81,4 +84,6 @@ if st.button("Import completions", type="primary", disabled=not ready):
     except UserError as exc:
         st.error(str(exc))
     else:
+        audit.record(queries.database(), access.actor(), "completions_import",
+                     campaign=completion_campaign, rows=result.recorded)  # fmt: skip
         st.success(f"Completions recorded for {result.recorded:,} employees ({result.new:,} new).")
