@@ -6,6 +6,8 @@ from pathlib import Path
 
 from core.database import Database
 from mailpulse.cli import main
+
+# The fixtures of the CLI report tests: a database with the synthetic survey and its roster.
 from tests.mailpulse.test_cli_reports import SURVEY, environment, survey  # noqa: F401
 
 ME = f"cli:{getpass.getuser()}"
@@ -17,7 +19,7 @@ def audit_json(capsys) -> list[dict]:
     return json.loads(capsys.readouterr().out)
 
 
-def test_users_add_list_remove_never_print_a_password(environment: Path, capsys) -> None:
+def test_users_add_list_remove_never_print_a_password(environment: Path, capsys) -> None:  # noqa: F811
     (environment / "pw").write_text("a long secret\nignored\n")
     assert main(["users", "add", "HR@corp.example", "--role", "hr", "--password-file", "pw"]) == 0
     assert main(["users", "list", "--json"]) == 0
@@ -31,7 +33,7 @@ def test_users_add_list_remove_never_print_a_password(environment: Path, capsys)
     assert "There is no user hr@corp.example" in capsys.readouterr().err
 
 
-def test_an_export_an_import_and_a_user_change_each_leave_an_audit_row(survey, capsys) -> None:
+def test_an_export_an_import_and_a_user_change_each_leave_an_audit_row(survey, capsys) -> None:  # noqa: F811
     assert (
         main(["reminders", "--campaign", SURVEY, "--segment", "unopened", "--output", "r.csv"]) == 0
     )
@@ -46,7 +48,7 @@ def test_an_export_an_import_and_a_user_change_each_leave_an_audit_row(survey, c
     assert set(export) == {"at", "actor", "action", "campaign", "segment", "rows", "detail"}
 
 
-def test_an_export_that_cannot_be_audited_is_not_served(survey, capsys) -> None:
+def test_an_export_that_cannot_be_audited_is_not_served(survey, capsys) -> None:  # noqa: F811
     db = Database(survey / "m.duckdb")
     db.write(lambda con: con.execute("DROP TABLE audit"))  # the trail is gone: writes fail
     db.close()
@@ -56,7 +58,7 @@ def test_an_export_that_cannot_be_audited_is_not_served(survey, capsys) -> None:
     assert out == "" and "export is refused" in err
 
 
-def test_audit_since_leaves_out_older_rows(survey, capsys) -> None:
+def test_audit_since_leaves_out_older_rows(survey, capsys) -> None:  # noqa: F811
     assert main(["audit", "--since", "2999-01-01T00:00:00+00:00", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert main(["audit", "--since", "yesterday"]) == 1
