@@ -151,6 +151,9 @@ def _visible(campaign: str) -> pd.DataFrame:
     found = _viewer()
     if found is None:
         raise NotForYourRole("Sign in first.")
+    kept = frame("campaign_aggregates", campaign=campaign)
+    if not kept.empty:  # purged: counts without people, for everyone
+        return kept.loc[kept.index.repeat(kept["people"])].drop(columns="people")
     people = _funnel_unchecked(campaign)
     if found.role != "manager":
         return people

@@ -9,9 +9,16 @@ from pydantic import ValidationError
 
 from core.errors import UserError
 from core.settings import Settings
-from mailpulse.cli import clients, data, reports, serving, users
+from mailpulse.cli import clients, data, reports, retention, serving, users
 
-VERBS = (serving, clients, data, reports, users)  # each adds its sub-commands, in the help's order
+VERBS = (
+    serving,
+    clients,
+    data,
+    reports,
+    users,
+    retention,
+)  # each adds its sub-commands, in the help's order
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,7 @@
 Each is a function `(db, settings, **arguments) -> JSON-able result`, registered by name.
 """
 
-from mailpulse.commands import archive, clients, imports, people, reports
+from mailpulse.commands import archive, clients, imports, people, reports, retention
 from mailpulse.commands.registry import COMMANDS, Command
 
-__all__ = ["COMMANDS", "Command", "archive", "clients", "imports", "reports", "people"]
+__all__ = ["COMMANDS", "Command", "archive", "clients", "imports", "reports", "people", "retention"]
