@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -17,8 +18,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from streamlit import config as streamlit_config
 
 import dashboard
-from core import metrics
-from core.database import close_shared, shared
+from core import metrics, retention
+from core.database import Database, close_shared, shared
 from core.settings import Settings, install_settings
 from mailpulse import admin
 from mailpulse.admin import AdminAccess
@@ -40,17 +41,42 @@ def build(settings: Settings, host: str, port: int) -> st.App:
     access = AdminAccess.publish(settings.admin_file, f"{local_url(host, port)}/api/admin")
     receiver = admin.attach(create_app(settings, database), access)
     metrics.publish(receiver.state.metrics)
+    retention_check = retention_thread(settings, database)
 
     @asynccontextmanager
     async def lifespan(_: st.App) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            retention_check.set()
             access.withdraw()
             close_shared(settings.db)
 
     api_first = Middleware(ApiFirst, api=receiver, prefix="/api")
     return st.App(str(DASHBOARD), middleware=[api_first], lifespan=lifespan)
+
+
+FIRST_RETENTION_CHECK_SECONDS = 600
+
+
+def retention_thread(settings: Settings, database: Database) -> threading.Event:
+    """Purges campaigns past MAILPULSE_RETENTION_DAYS daily, the first time 10 minutes after
+    start (a server restarted in a loop, or a test's, purges nothing); set to stop."""
+    stop = threading.Event()
+    fields = (settings.campaign_field, settings.employee_field)
+
+    def run() -> None:
+        wait = FIRST_RETENTION_CHECK_SECONDS
+        while not stop.wait(wait):
+            wait = 24 * 3600
+            try:
+                retention.purge_due(database, settings.retention_days, fields,
+                                    settings.bot_click_seconds)  # fmt: skip
+            except Exception:  # a failed check is retried tomorrow, never stops the server
+                logging.getLogger(__name__).exception("The daily retention check failed.")
+
+    threading.Thread(target=run, name="mailpulse-retention", daemon=True).start()
+    return stop
 
 
 class ApiFirst:

@@ -62,3 +62,14 @@ def test_audit_since_leaves_out_older_rows(survey, capsys) -> None:  # noqa: F81
     assert main(["audit", "--since", "2999-01-01T00:00:00+00:00", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert main(["audit", "--since", "yesterday"]) == 1
+
+
+def test_forget_and_purge_from_the_cli_are_audited_without_naming_anyone(survey, capsys) -> None:  # noqa: F811
+    assert main(["forget", "--email", "anna.meier@corp.example"]) == 0
+    assert main(["purge", "--campaign", SURVEY]) == 0
+    assert main(["forget", "--employee", "E1"]) == 1
+    rows = audit_json(capsys)[-2:]
+    assert [(r["action"], r["rows"], r["detail"]) for r in rows] == [
+        ("forget", 1, "one person erased"), ("purge", 7, None),
+    ]  # fmt: skip
+    assert "anna" not in json.dumps(rows)
