@@ -11,7 +11,7 @@ from core import sql
 from core.csvfile import OVERFLOW, Line, Sheet, is_email, read_csv, reject, require_columns
 from core.database import Database
 
-OPTIONAL = ("name", "department", "manager", "location", "timezone")
+OPTIONAL = ("name", "department", "manager", "manager_id", "location", "timezone")
 COLUMNS = ("employee_id", "email", *OPTIONAL, "active")
 ACTIVE = {"": True, "true": True, "yes": True, "y": True, "1": True, "active": True,
           "false": False, "no": False, "n": False, "0": False, "inactive": False}  # fmt: skip

@@ -8,8 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from core import funnel as funnel_sql
+from core import users
 from core.database import Database, shared
+from core.errors import UserError
 from core.settings import current_settings
+from core.users import Viewer
+from dashboard import access
 
 FRESH_SECONDS = 5  # live pages re-ask at most this often
 SMALLEST_GROUP = 5  # smaller teams fold into "other": no one can be singled out
@@ -36,6 +40,11 @@ def _funnel(db_path: str, campaign: str, bot_click_seconds: int) -> pd.DataFrame
 
 def funnel(campaign: str) -> pd.DataFrame:
     """One row per employee of `campaign`: the SQL funnel every page and export reads."""
+    _require_people_level()
+    return _funnel_unchecked(campaign)
+
+
+def _funnel_unchecked(campaign: str) -> pd.DataFrame:
     settings = current_settings()
     return _funnel(str(settings.db), campaign, settings.bot_click_seconds)
 
@@ -73,14 +82,17 @@ def delivery_to_open_hours(people: pd.DataFrame) -> pd.Series:
 
 
 def events_over_time(campaign: str) -> pd.DataFrame:
+    _require_people_level()
     return frame("events_over_time", campaign=campaign)
 
 
 def bounce_reasons(campaign: str) -> pd.DataFrame:
+    _require_people_level()
     return frame("bounce_reasons", campaign=campaign)
 
 
 def timeline(campaign: str, employee_id: str | None, email: str | None) -> pd.DataFrame:
+    _require_people_level()
     return frame("employee_timeline", campaign=campaign, employee_id=employee_id, email=email)
 
 
@@ -110,8 +122,60 @@ def batches_over_time(hours: int = 6) -> pd.DataFrame:
 
 
 def quarantine_recent(limit: int = 100) -> pd.DataFrame:
+    _require_people_level()
     return frame("quarantine_recent", limit=limit)
 
 
 def events_by_type() -> pd.DataFrame:
     return frame("events_by_type")
+
+
+# Roles where the data is read: people-level answers for admin and hr only; a manager gets
+# aggregates of their reporting line, in groups of SMALLEST_GROUP or more.
+class NotForYourRole(UserError):
+    pass
+
+
+def _viewer() -> Viewer | None:
+    return access.viewer()
+
+
+def _require_people_level() -> None:
+    found = _viewer()
+    if found is None or found.role not in ("admin", "hr"):
+        raise NotForYourRole("People-level data is for HR and administrators only.")
+
+
+def _visible(campaign: str) -> pd.DataFrame:
+    """The funnel rows this viewer's aggregates are made of: everyone, or a manager's team."""
+    found = _viewer()
+    if found is None:
+        raise NotForYourRole("Sign in first.")
+    kept = frame("campaign_aggregates", campaign=campaign)
+    if not kept.empty:  # purged: counts without people, for everyone
+        return kept.loc[kept.index.repeat(kept["people"])].drop(columns="people")
+    people = _funnel_unchecked(campaign)
+    if found.role != "manager":
+        return people
+    team = users.reporting_line(database(), found.employee_id)
+    if len(team) < SMALLEST_GROUP:
+        raise NotForYourRole(f"Fewer than {SMALLEST_GROUP} people are below you: no figures.")
+    return people[people["employee_id"].isin(team)]
+
+
+def steps_for(campaign: str) -> pd.DataFrame:
+    """The Overview's funnel steps for whoever looks (a manager: their team)."""
+    return funnel_steps(_visible(campaign))
+
+
+def teams_for(campaign: str, by: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Teams' folded mix, the whole group's line, and how many were too few to show."""
+    people = _visible(campaign)
+    mix = team_mix(people, by)
+    whole = team_mix(people.assign(company="whole company"), "company")
+    return mix, whole, len(people) - int(mix["people"].sum())
+
+
+def sees_people() -> bool:
+    found = _viewer()
+    return found is not None and found.role in ("admin", "hr")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -17,8 +18,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from streamlit import config as streamlit_config
 
 import dashboard
-from core import metrics
-from core.database import close_shared, shared
+from core import metrics, retention
+from core.database import Database, close_shared, shared
 from core.send_runner import JOB_FINISHED, Runner
 from core.settings import Settings, install_settings
 from mailpulse import admin, alerts
@@ -44,6 +45,7 @@ def build(settings: Settings, host: str, port: int) -> st.App:
     teams_alerts = alerts.start(database, settings, receiver.state.metrics)  # its own thread
     if _send_finished not in JOB_FINISHED:
         JOB_FINISHED.append(_send_finished)  # Teams hears of every finished send job
+    retention_check = retention_thread(settings, database)
 
     @asynccontextmanager
     async def lifespan(_: st.App) -> AsyncIterator[None]:
@@ -54,12 +56,36 @@ def build(settings: Settings, host: str, port: int) -> st.App:
         finally:
             if teams_alerts:
                 teams_alerts.stop()
+            retention_check.set()
             access.withdraw()
             sender.stop()
             close_shared(settings.db)
 
     api_first = Middleware(ApiFirst, api=receiver, prefix="/api")
     return st.App(str(DASHBOARD), middleware=[api_first], lifespan=lifespan)
+
+
+FIRST_RETENTION_CHECK_SECONDS = 600
+
+
+def retention_thread(settings: Settings, database: Database) -> threading.Event:
+    """Purges campaigns past MAILPULSE_RETENTION_DAYS daily, the first time 10 minutes after
+    start (a server restarted in a loop, or a test's, purges nothing); set to stop."""
+    stop = threading.Event()
+    fields = (settings.campaign_field, settings.employee_field)
+
+    def run() -> None:
+        wait = FIRST_RETENTION_CHECK_SECONDS
+        while not stop.wait(wait):
+            wait = 24 * 3600
+            try:
+                retention.purge_due(database, settings.retention_days, fields,
+                                    settings.bot_click_seconds)  # fmt: skip
+            except Exception:  # a failed check is retried tomorrow, never stops the server
+                logging.getLogger(__name__).exception("The daily retention check failed.")
+
+    threading.Thread(target=run, name="mailpulse-retention", daemon=True).start()
+    return stop
 
 
 class ApiFirst:

@@ -8,4 +8,7 @@ SELECT campaign,
        max(ts) AS last_event_at
 FROM events
 GROUP BY campaign
+UNION ALL  -- purged campaigns keep their counts (retention)
+SELECT campaign, events, delivered, opens, clicks, first_event_at, last_event_at
+FROM purged_campaigns WHERE campaign NOT IN (SELECT campaign FROM events)
 ORDER BY last_event_at DESC, campaign

@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from dashboard import charts, queries
+from dashboard import access, charts, queries
 from dashboard.campaign import chosen_campaign
 
+access.require_role("admin", "hr", "manager")
+access.require_team()
 campaign = chosen_campaign()
 st.title(f"Overview · {campaign}")
 
 
 @st.fragment(run_every=queries.FRESH_SECONDS)
 def live() -> None:
-    people = queries.funnel(campaign)
-    steps = queries.funnel_steps(people)
+    steps = queries.steps_for(campaign)
     tiles = st.columns(len(steps))
     for tile, step in zip(tiles, steps.itertuples(), strict=True):
         rate = "" if step.step in ("invited", "delivered") else f"{step.rate:.0%} of delivered"
@@ -24,6 +25,9 @@ def live() -> None:
         if gap:
             tile.caption(f"{step.rate_with_machines:.0%} with {gap:,} machine opens/bot clicks")
     st.plotly_chart(charts.funnel(steps), width="stretch")
+    if not queries.sees_people():
+        return  # a manager: the team's funnel only, no per-hour or per-person shapes
+    people = queries.funnel(campaign)
     left, right = st.columns(2)
     over_time = queries.events_over_time(campaign)
     if not over_time.empty:

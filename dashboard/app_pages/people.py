@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from core.funnel import FLAGS, STAGES
-from dashboard import queries
+from dashboard import access, queries
 from dashboard.campaign import chosen_campaign
 
+access.require_role("admin", "hr")
 campaign = chosen_campaign()
 st.title(f"People · {campaign}")
 

@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import published
-from dashboard import alert_history, charts, queries
+from dashboard import access, alert_history, charts, queries
 
 SILENCE_WARNING = timedelta(hours=1)
 ACTIVE_CAMPAIGN = timedelta(days=7)
 
+access.require_role("admin")
 st.title("Receiver")
 
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from core import audit
 from core.funnel import SEGMENTS, segment
 from core.reminders import reminders_csv
-from dashboard import queries
+from dashboard import access, queries
 from dashboard.campaign import chosen_campaign
 
 ADVICE = {
@@ -17,6 +18,7 @@ ADVICE = {
     "opted_out": "Never remind them: they unsubscribed or reported spam.",
 }
 
+access.require_role("admin", "hr")
 campaign = chosen_campaign()
 st.title(f"Reminders · {campaign}")
 people = queries.funnel(campaign)
@@ -27,7 +29,14 @@ st.info(ADVICE[picked])
 chosen = segment(people, picked)
 st.download_button(
     f"Download {picked}.csv ({len(chosen):,} people)",
-    data=reminders_csv(chosen),
+    data=lambda: audit.audited_export(
+        queries.database(),
+        access.actor(),
+        campaign,
+        picked,
+        len(chosen),
+        lambda: reminders_csv(chosen),
+    ),  # fmt: skip
     file_name=f"reminders-{campaign}-{picked}.csv",
     mime="text/csv",
     type="primary",

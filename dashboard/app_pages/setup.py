@@ -4,11 +4,12 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from core import clients, completions, roster
+from core import audit, clients, completions, roster
 from core.errors import UserError
 from core.settings import current_settings
-from dashboard import queries, sources_setup
+from dashboard import access, queries, sources_setup
 
+access.require_role("admin")
 settings = current_settings()
 st.title("Setup")
 
@@ -28,6 +29,7 @@ with st.form("new-client", clear_on_submit=True):
         except UserError as exc:
             st.error(str(exc))
         else:
+            audit.record(queries.database(), access.actor(), "client_create", detail=new.name)
             st.success("Client created. Copy the secret now: it is shown only once.")
             st.code(f"Client ID:     {new.client_id}\nClient Secret: {new.client_secret}")
 known = clients.listed(queries.database())
@@ -62,6 +64,8 @@ if roster_file is not None and st.button("Import roster", type="primary"):
     except UserError as exc:
         st.error(str(exc))
     else:
+        audit.record(queries.database(), access.actor(), "roster_import",
+                     rows=result.inserted + result.updated)  # fmt: skip
         st.success(
             f"Roster imported: {result.inserted:,} new, {result.updated:,} updated, "
             f"{result.deactivated:,} marked inactive."
@@ -80,6 +84,8 @@ if st.button("Import completions", type="primary", disabled=not ready):
     except UserError as exc:
         st.error(str(exc))
     else:
+        audit.record(queries.database(), access.actor(), "completions_import",
+                     campaign=completion_campaign, rows=result.recorded)  # fmt: skip
         st.success(f"Completions recorded for {result.recorded:,} employees ({result.new:,} new).")
 
 sources_setup.render(base, settings)

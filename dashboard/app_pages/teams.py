@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from dashboard import charts, queries
+from dashboard import access, charts, queries
 from dashboard.campaign import chosen_campaign
 
+access.require_role("admin", "hr", "manager")
+access.require_team()
 campaign = chosen_campaign()
 st.title(f"Teams · {campaign}")
 by_column, order_column = st.columns(2)
@@ -15,10 +17,8 @@ order = order_column.radio("Sort by", ["completion_rate", "open_rate"], horizont
 
 @st.fragment(run_every=queries.FRESH_SECONDS)
 def live() -> None:
-    people = queries.funnel(campaign)
-    mix = queries.team_mix(people, by).sort_values(order, ascending=False)
-    company = queries.team_mix(people.assign(company="whole company"), "company")
-    hidden = len(people) - int(mix["people"].sum())
+    mix, company, hidden = queries.teams_for(campaign, by)
+    mix = mix.sort_values(order, ascending=False)
     st.caption(
         f"Groups smaller than {queries.SMALLEST_GROUP} people are folded into 'other'"
         + (f"; {hidden} people in groups too small even together are not shown." if hidden else ".")

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 
 from core.errors import UserError
 from core.settings import Settings
-from mailpulse.cli import clients, data, reports, sending, serving, sources
+from mailpulse.cli import clients, data, reports, retention, sending, serving, sources, users
 
 # each adds its sub-commands, in the help's order
-VERBS = (serving, clients, data, reports, sending, sources)
+VERBS = (serving, clients, data, reports, sending, sources, users, retention)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ import argparse
 
 from core.settings import Settings
 from mailpulse import remote
-from mailpulse.cli.console import print_json
+from mailpulse.cli.console import actor, print_json
 
 
 def add(verbs: argparse._SubParsersAction) -> None:
@@ -31,6 +31,7 @@ def _create(settings: Settings, args: argparse.Namespace) -> int:
     new = remote.run(
         settings,
         "clients_create",
+        actor=actor(),
         name=args.name,
         role=args.role,
         description=args.description,
@@ -62,6 +63,6 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _revoke(settings: Settings, args: argparse.Namespace) -> int:
-    result = remote.run(settings, "clients_revoke", name_or_id=args.name_or_id)
+    result = remote.run(settings, "clients_revoke", name_or_id=args.name_or_id, actor=actor())
     print(f"Revoked client {result['revoked']}; its tokens no longer work.")
     return 0

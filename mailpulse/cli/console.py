@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -38,3 +39,8 @@ def write_bytes(path: str | None, data: bytes) -> None:
         Path(path).write_bytes(data)
     except OSError as exc:
         raise UserError(f"Cannot write {path}: {exc.strerror}.") from None
+
+
+def actor() -> str:
+    """Who a CLI action is recorded as in the audit trail."""
+    return f"cli:{getpass.getuser()}"

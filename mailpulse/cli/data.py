@@ -6,7 +6,7 @@ import argparse
 
 from core.settings import Settings
 from mailpulse import remote
-from mailpulse.cli.console import read_text
+from mailpulse.cli.console import actor, read_text
 
 
 def add(verbs: argparse._SubParsersAction) -> None:
@@ -34,7 +34,7 @@ def add(verbs: argparse._SubParsersAction) -> None:
 
 def _roster_import(settings: Settings, args: argparse.Namespace) -> int:
     text = read_text(args.file)
-    result = remote.run(settings, "roster_import", text=text, replace=args.replace)
+    result = remote.run(settings, "roster_import", text=text, replace=args.replace, actor=actor())
     print(
         f"Imported the roster: {result['inserted']} new, {result['updated']} updated, "
         f"{result['deactivated']} marked inactive."
@@ -44,7 +44,9 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> int:
 
 def _completions_import(settings: Settings, args: argparse.Namespace) -> int:
     text = read_text(args.file)
-    result = remote.run(settings, "completions_import", text=text, campaign=args.campaign)
+    result = remote.run(
+        settings, "completions_import", text=text, campaign=args.campaign, actor=actor()
+    )
     print(
         f"Recorded completions of {result['recorded']} employees in {result['campaign']} "
         f"({result['new']} new)."

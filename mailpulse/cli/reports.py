@@ -8,7 +8,7 @@ from core.funnel import SEGMENTS
 from core.settings import Settings
 from mailpulse import remote
 from mailpulse.cli import sending
-from mailpulse.cli.console import print_json, write_bytes
+from mailpulse.cli.console import actor, print_json, write_bytes
 
 
 def add(verbs: argparse._SubParsersAction) -> None:
@@ -56,7 +56,8 @@ def _funnel(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _reminders(settings: Settings, args: argparse.Namespace) -> int:
-    result = remote.run(settings, "reminders_export", campaign=args.campaign, segment=args.segment)
+    result = remote.run(settings, "reminders_export", campaign=args.campaign,
+                        segment=args.segment, actor=actor())  # fmt: skip
     write_bytes(args.output, result["csv"].encode("utf-8"))
     if args.output is not None:
         print(

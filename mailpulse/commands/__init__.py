@@ -3,9 +3,12 @@
 Each is a function `(db, settings, **arguments) -> JSON-able result`, registered by name.
 """
 
-from mailpulse.commands import archive, clients, imports, reports, sending, sources
+from mailpulse.commands import (
+    archive, clients, imports, people, reports, retention, sending, sources,
+)  # fmt: skip
 from mailpulse.commands.registry import COMMANDS, Command
 
 __all__ = [
-    "COMMANDS", "Command", "archive", "clients", "imports", "reports", "sending", "sources",
+    "COMMANDS", "Command", "archive", "clients", "imports", "people", "reports", "retention",
+    "sending", "sources",
 ]  # fmt: skip

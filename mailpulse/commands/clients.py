@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from core import clients
+from core import audit, clients
 from core.database import Database
 from core.settings import Settings
 from mailpulse.commands.registry import command
@@ -19,8 +19,11 @@ def clients_create(
     role: str = "sendgrid",
     description: str | None = None,
     support_email: str | None = None,
+    actor: str = "cli",
 ) -> dict[str, Any]:
-    return asdict(clients.create(db, name, role, description, support_email))
+    new = clients.create(db, name, role, description, support_email)
+    audit.record(db, actor, "client_create", detail=name)
+    return asdict(new)
 
 
 @command()
@@ -29,5 +32,9 @@ def clients_list(db: Database, settings: Settings) -> list[dict[str, Any]]:
 
 
 @command()
-def clients_revoke(db: Database, settings: Settings, name_or_id: str) -> dict[str, str]:
-    return {"revoked": clients.revoke(db, name_or_id)}
+def clients_revoke(
+    db: Database, settings: Settings, name_or_id: str, actor: str = "cli"
+) -> dict[str, str]:
+    revoked = clients.revoke(db, name_or_id)
+    audit.record(db, actor, "client_revoke", detail=revoked)
+    return {"revoked": revoked}

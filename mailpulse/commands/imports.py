@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import completions, roster
+from core import audit, completions, roster
 from core.database import Database
 from core.funnel import require_campaign
 from core.settings import Settings
@@ -11,14 +11,18 @@ from mailpulse.commands.registry import command
 
 @command(creates=True)
 def roster_import(
-    db: Database, settings: Settings, text: str, replace: bool = False
+    db: Database, settings: Settings, text: str, replace: bool = False, actor: str = "cli"
 ) -> dict[str, int]:
-    return roster.import_roster(db, text, replace=replace).as_dict()
+    result = roster.import_roster(db, text, replace=replace)
+    audit.record(db, actor, "roster_import", rows=result.inserted + result.updated)
+    return result.as_dict()
 
 
 @command()
 def completions_import(
-    db: Database, settings: Settings, text: str, campaign: str
+    db: Database, settings: Settings, text: str, campaign: str, actor: str = "cli"
 ) -> dict[str, object]:
     require_campaign(db, campaign)
-    return completions.import_completions(db, campaign, text).as_dict()
+    result = completions.import_completions(db, campaign, text)
+    audit.record(db, actor, "completions_import", campaign=campaign, rows=result.recorded)
+    return result.as_dict()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core import funnel, reminders
+from core import audit, funnel, reminders
 from core.database import Database
 from core.funnel import require_campaign
 from core.settings import Settings
@@ -32,10 +32,13 @@ def funnel_report(db: Database, settings: Settings, campaign: str) -> dict[str, 
 
 @command()
 def reminders_export(
-    db: Database, settings: Settings, campaign: str, segment: str
+    db: Database, settings: Settings, campaign: str, segment: str, actor: str = "cli"
 ) -> dict[str, Any]:
     """The CSV as text (JSON carries it through the admin API), with its row count."""
     funnel.check_segment(segment)
     require_campaign(db, campaign)
     chosen = funnel.segment(funnel.funnel(db, campaign, settings.bot_click_seconds), segment)
-    return {"rows": len(chosen), "csv": reminders.reminders_csv(chosen).decode("utf-8")}
+    data = audit.audited_export(
+        db, actor, campaign, segment, len(chosen), lambda: reminders.reminders_csv(chosen)
+    )  # an export that cannot be audited is not served
+    return {"rows": len(chosen), "csv": data.decode("utf-8")}

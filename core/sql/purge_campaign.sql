@@ -1,0 +1,5 @@
+-- A campaign's person-level data, gone (its aggregates were kept first).
+DELETE FROM events WHERE campaign = $campaign;
+DELETE FROM funnel_state WHERE campaign = $campaign;
+DELETE FROM funnel_state_builds WHERE campaign = $campaign;
+DELETE FROM completions WHERE campaign = $campaign;

@@ -1,0 +1,1 @@
+SELECT rowid, payload FROM quarantine

@@ -1,0 +1,1 @@
+SELECT email, role, password_hash FROM users WHERE email = $email

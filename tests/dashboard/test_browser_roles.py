@@ -1,0 +1,84 @@
+"""Real sign-ins in Chromium: a manager of a two-level team, a manager of three, and HR."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from harness.server import Server
+from tests.dashboard.test_roles import PASSWORD, ROSTER
+from tests.factories import batch, event
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("roles")
+    server = Server(folder)
+    server.start()
+    (folder / "roster.csv").write_text(ROSTER)
+    (folder / "pw").write_text(PASSWORD + "\n")
+    assert server.cli("roster", "import", str(folder / "roster.csv")).returncode == 0
+    for email, role in [("m1@corp.example", "manager"), ("m3@corp.example", "manager"),
+                        ("hr@corp.example", "hr")]:  # fmt: skip
+        done = server.cli(
+            "users", "add", email, "--role", role, "--password-file", str(folder / "pw")
+        )
+        assert done.returncode == 0, done.stderr
+    ids = [line.split(",")[0] for line in ROSTER.splitlines()[1:]]
+    body = batch(*(event(email=f"{i.lower()}@corp.example", employee_id=i, campaign="c1")
+                   for i in ids))  # fmt: skip
+    assert server.post(server.token(), body).status_code == 200
+    yield server
+    server.stop()
+
+
+def sign_in(page: Page, served: Server, email: str) -> None:
+    page.goto(served.url)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1000)  # a cold server's first session: let its script run settle
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("textbox", name="Password").press("Enter")
+
+
+def metric(page: Page, label: str):
+    found = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    return page.get_by_test_id("stMetric").filter(has=found).get_by_test_id("stMetricValue")
+
+
+def test_a_manager_of_three_gets_a_sentence_and_no_figure(served: Server, page: Page) -> None:
+    sign_in(page, served, "m3@corp.example")
+    expect(page.get_by_text(re.compile("3 people are below you"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
+
+
+def test_hr_sees_people_and_reminders(served: Server, page: Page) -> None:
+    sign_in(page, served, "hr@corp.example")
+    expect(metric(page, "Invited")).to_have_text("13", timeout=30_000)
+    page.get_by_role("link", name="People").click()
+    expect(page.get_by_role("heading", name="People · c1")).to_be_visible()
+    expect(page.get_by_role("link", name="Reminders")).to_be_visible()
+    expect(page.get_by_role("link", name="Audit")).to_have_count(0)
+
+
+def test_a_manager_of_a_two_level_team_sees_its_figures_and_no_one_in_it(
+    served: Server, page: Page
+) -> None:
+    sign_in(page, served, "m1@corp.example")
+    expect(page.get_by_role("heading", name="Overview · c1")).to_be_visible(timeout=30_000)
+    expect(metric(page, "Invited")).to_have_text("8")
+    expect(page.get_by_role("link", name="People")).to_have_count(0)
+    expect(page.get_by_role("link", name="Reminders")).to_have_count(0)
+    page.get_by_role("link", name="Teams").click()
+    expect(page.get_by_role("heading", name="Teams · c1")).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    text = page.locator("body").inner_text().replace("m1@corp.example", "")
+    assert "@" not in text and "Sam 1" not in text
+    page.goto(f"{served.url}/people")  # a fresh load is a new session: the form, no data
+    expect(page.get_by_role("textbox", name="Email")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
