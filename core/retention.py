@@ -2,8 +2,8 @@
 forgotten everywhere, the raw archive included, so that `reprocess` brings nothing back.
 
 Person-level tables a purge or forget must cover: events, funnel_state, completions, quarantine,
-raw_batches (bodies rewritten, `redacted_at` set), roster, users, sign_in_failures, audit actors.
-Tables added later (sends, survey sources' bodies) must be added to purge_campaign.sql and
+raw_batches (bodies rewritten, `redacted_at` set), sends, survey tools' posts and receipts, roster,
+users, sign_in_failures, audit actors. A new person-level table goes into purge_campaign.sql and
 forget_person.sql.
 """
 

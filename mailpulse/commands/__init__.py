@@ -4,7 +4,14 @@ Each is a function `(db, settings, **arguments) -> JSON-able result`, registered
 """
 
 from mailpulse.commands import (
-    archive, clients, imports, people, reports, retention, sending, sources,
+    archive,
+    clients,
+    imports,
+    people,
+    reports,
+    retention,
+    sending,
+    sources,
 )  # fmt: skip
 from mailpulse.commands.registry import COMMANDS, Command
 

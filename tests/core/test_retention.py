@@ -32,6 +32,25 @@ def load(db: Database) -> None:
                event(email=ERASED_EMAIL, campaign="c2"), {"email": ERASED_EMAIL}]  # fmt: skip
     delivery = Delivery(batch(*events), "test", datetime.now(UTC))
     db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    db.write(mail_and_completion)
+
+
+def mail_and_completion(con) -> None:
+    """The erased person's invitation, and a survey tool's post of their completion."""
+    con.execute(
+        "INSERT INTO sends VALUES ('s1', 1, 0, 'c1', $id, 'accepted', now(), now(), 'x1', NULL)",
+        {"id": ERASED_ID},
+    )
+    body = f'{{"data": {{"employee_id": "{ERASED_ID}", "email": "{ERASED_EMAIL}"}}}}'
+    con.execute(
+        "INSERT INTO completion_posts VALUES (1, 'survey', 'standard', now(), 'msg_1', $body)",
+        {"body": body.encode()},
+    )
+    con.execute(
+        "INSERT INTO completion_receipts "
+        "VALUES ('survey', 'msg_1', 1, now(), 'c1', $id, now(), NULL)",
+        {"id": ERASED_ID},
+    )
 
 
 def mentions(db: Database, *needles: str) -> list[str]:
@@ -54,7 +73,8 @@ def test_forget_erases_a_person_from_every_table_and_reprocess_brings_nothing_ba
     db: Database, settings: Settings
 ) -> None:
     load(db)
-    assert "raw_batches.body" in mentions(db, ERASED_ID, ERASED_EMAIL)
+    before = mentions(db, ERASED_ID, ERASED_EMAIL)
+    assert {"raw_batches.body", "sends.employee_id", "completion_posts.body"} <= set(before)
     retention.forget(db, ERASED_ID, None, FIELDS, "cli:test")
     assert mentions(db, ERASED_ID, ERASED_EMAIL) == []
     reprocess(db, settings)
