@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from core import funnel, sql
+from core import audit, funnel, sql
 from core.database import Database
 from core.errors import UserError
 from core.settings import Settings
@@ -78,7 +78,7 @@ def queue(
     requested_by: str,
     limit: int | None = None,
 ) -> Queued:
-    """A job and its recipients, committed `queued` together."""
+    """A job, its recipients `queued` and its audit row, committed together."""
     check_configured(settings)
     chosen = recipients(db, settings, campaign, segment, limit)
     since = cooldown_start(settings)
@@ -108,6 +108,8 @@ def _queue(
         queued = con.execute(sql.text("insert_sends"), {**params, "since": since}).fetchall()
     finally:
         con.unregister("new_sends")
+    # the job and its audit row commit together: a send that cannot be audited is not queued
+    audit.record_in(con, requested_by, "send", campaign, segment, len(queued), f"job {job_id}")
     return Queued(job_id, len(queued))
 
 

@@ -66,6 +66,18 @@ def test_invitations_reach_every_active_employee_once_in_requests_of_at_most_100
             assert "@" not in "".join(p["custom_args"].values())
 
 
+def test_a_send_job_is_audited_with_its_asker_and_its_count(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    define(db)
+    job = sends.queue(db, sending, "survey-2026", "not_sent", "hr@corp.example")
+    with db.cursor() as cur:
+        audited = cur.execute(
+            "SELECT actor, campaign, segment, rows, detail FROM audit WHERE action = 'send'"
+        ).fetchall()
+    assert audited == [("hr@corp.example", "survey-2026", "not_sent", 1080, f"job {job.job_id}")]
+
+
 def test_a_second_send_within_the_cooldown_mails_nobody(
     db: Database, sending: Settings, fake: FakeMailSend
 ) -> None:
