@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +21,12 @@ from core.errors import UserError
 T = TypeVar("T")
 Work = Callable[[duckdb.DuckDBPyConnection], Any]
 MAX_GROUP = 256
+MEMORY_SHARE = 4  # DuckDB may use a quarter of the machine's memory (its default is 80%)
+MIN_MEMORY = 256 * 2**20
+# Checkpoints run when the writer has been idle this long, so no answer waits behind one; the
+# automatic checkpoint inside a commit stays as a backstop for a WAL that never gets a pause.
+IDLE_SECONDS = 0.2
+IDLE_CHECKPOINT_WAL = 8 * 2**20
 
 
 class DatabaseBusy(UserError):
@@ -50,10 +57,17 @@ class Database:
                 raise DatabaseBusy(f"{path} is in use by another process.") from None
             raise
         self.path = path
-        self._con.execute("SET wal_autocheckpoint = '256MiB'")
+        self._con.execute("SET wal_autocheckpoint = '1GiB'")
+        self._con.execute(f"SET memory_limit = '{memory_limit() // 2**20}MiB'")  # an int
         self._con.execute("SET TimeZone = 'UTC'")
         migrate(self._con)
-        self.writer = Writer(self._con.cursor())
+        self.writer = Writer(self._con.cursor(), self._idle_checkpoint)
+
+    def _idle_checkpoint(self, con: duckdb.DuckDBPyConnection) -> None:
+        wal = self.path.with_name(self.path.name + ".wal")
+        with suppress(OSError):
+            if wal.stat().st_size >= IDLE_CHECKPOINT_WAL:
+                con.execute("CHECKPOINT")
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -101,6 +115,15 @@ def close_shared(path: Path) -> None:
         db.close()
 
 
+def memory_limit() -> int:
+    """A share of the machine's memory, so one process cannot take what the others need."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return MIN_MEMORY * 4
+    return max(total // MEMORY_SHARE, MIN_MEMORY)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -123,8 +146,9 @@ class Writer:
     consecutive such works, so a commit of many small batches costs a few statements only.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, idle: Work | None = None) -> None:
         self._con = con
+        self._idle = idle
         self._queue: queue.Queue[tuple[Work, Future] | None] = queue.Queue()
         self._stopping = threading.Lock()  # no work can slip in behind the stop sign
         self._stopped = False
@@ -148,7 +172,7 @@ class Writer:
         self._thread.join()
 
     def _run(self) -> None:
-        while (job := self._queue.get()) is not None:
+        while (job := self._next()) is not None:
             group = [job]
             while len(group) < MAX_GROUP:
                 try:
@@ -160,6 +184,17 @@ class Writer:
                     return
                 group.append(nxt)
             self._commit(group)
+
+    def _next(self) -> tuple[Work, Future] | None:
+        """The next job; while none comes, the idle work (a checkpoint) runs once."""
+        try:
+            return self._queue.get(timeout=IDLE_SECONDS)
+        except queue.Empty:
+            pass
+        if self._idle is not None:
+            with suppress(duckdb.Error):  # a failed checkpoint is retried at the next pause
+                self._idle(self._con)
+        return self._queue.get()
 
     def _commit(self, group: list[tuple[Work, Future]]) -> None:
         try:

@@ -25,7 +25,8 @@ def signed_batch(key: Signer, size: int = 50) -> tuple[bytes, list[str]]:
     now = int(time.time())
     events = [
         {"event": "delivered", "timestamp": now, "email": f"p{i}@corp.example",
-         "sg_event_id": f"crash-{n}-{i}", "campaign": "crash"}
+         "sg_event_id": f"crash-{n}-{i}", "sg_message_id": f"crash{n}x{i}.filter",
+         "campaign": "crash"}
         for i in range(size)
     ]  # fmt: skip
     return orjson.dumps(events), [e["sg_event_id"] for e in events]

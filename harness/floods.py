@@ -23,7 +23,8 @@ def batch(kind: str, size: int = 200) -> bytes:
     n, now = next(_serial), int(time.time())
     return orjson.dumps([
         {"event": "delivered", "timestamp": now, "email": f"p{i}@corp.example",
-         "sg_event_id": f"{kind}-{n}-{i}", "campaign": "flood"}
+         "sg_event_id": f"{kind}-{n}-{i}", "sg_message_id": f"{kind}{n}x{i}.filter",
+         "campaign": "flood"}
         for i in range(size)
     ])  # fmt: skip
 

@@ -10,8 +10,14 @@ from typing import Any
 
 import orjson
 
+from receiver import nesting
+
 MILLISECONDS_ABOVE = 10**11  # larger epoch values are milliseconds
+KEEP_BAD_ELEMENTS = 100  # past this, bad elements are counted, not copied: the archive has them
 EARLIEST, LATEST = 0, 32_503_680_000  # 1970 .. 3000: anything else is not a real event time
+
+
+TOO_DEEP = "The event is nested too deeply to be read."
 
 
 class BatchRejected(Exception):
@@ -23,6 +29,17 @@ class ParsedBatch:
     rows: list[dict[str, Any]] = field(default_factory=list)  # one per distinct event
     quarantined: list[tuple[int, str, bytes]] = field(default_factory=list)
     received: int = 0
+    more_bad: int = 0  # bad elements past KEEP_BAD_ELEMENTS: one whole-body quarantine row
+    first_more: int | None = None  # the position of the first of them
+
+    def bad(self, position: int, reason: str, item: Any) -> None:
+        """Memory stays proportional to the body: only the first few bad elements are copied."""
+        if len(self.quarantined) < KEEP_BAD_ELEMENTS:
+            self.quarantined.append((position, reason, dumps(item)))
+            return
+        if self.first_more is None:
+            self.first_more = position
+        self.more_bad += 1
 
 
 @dataclass(frozen=True)
@@ -40,13 +57,19 @@ def parse_body(body: bytes, fields: Fields) -> ParsedBatch:
     batch = ParsedBatch(received=len(items))
     seen: set[str] = set()
     for position, item in enumerate(items):
+        if type(item) is not dict:  # no exception per element: a body may hold millions
+            batch.bad(position, not_an_object(item), item)
+            continue
         try:
             row = parse_event(item, fields)
         except ValueError as exc:
-            batch.quarantined.append((position, str(exc), dumps(item)))
+            batch.bad(position, str(exc), item)
             continue
-        if row["event_key"] not in seen:  # an event repeated inside the batch is stored once
-            seen.add(row["event_key"])
+        except RecursionError:
+            batch.bad(position, TOO_DEEP, item)
+            continue
+        if row["event_key"] not in seen and row["content_key"] not in seen:
+            seen.update((row["event_key"], row["content_key"]))  # stored once per batch
             row["position"] = position
             batch.rows.append(row)
     return batch
@@ -56,11 +79,17 @@ def load_json(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        if "64-bit" not in str(exc):
+        if "64-bit" not in str(exc) and "depth" not in str(exc):
             raise BatchRejected(f"The body is not valid JSON: {exc}.") from None
     try:  # big integers are valid JSON that orjson refuses
         return json.loads(body, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
+    except ValueError as exc:
+        raise BatchRejected(f"The body is not valid JSON: {exc}.") from None
+    except RecursionError:  # one deep element must not cost the batch its other events
+        pass
+    try:
+        return nesting.elements(body)
+    except (nesting.NotAnArray, UnicodeDecodeError) as exc:
         raise BatchRejected(f"The body is not valid JSON: {exc}.") from None
 
 
@@ -70,7 +99,7 @@ def _reject_constant(name: str) -> None:
 
 def parse_event(item: Any, fields: Fields) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise ValueError(f"The event is a JSON {json_type(item)}, not an object.")
+        raise ValueError(not_an_object(item))
     event = _text(item.get("event"))
     if not event:
         raise ValueError("The event has no 'event' type.")
@@ -80,6 +109,8 @@ def parse_event(item: Any, fields: Fields) -> dict[str, Any]:
     email = _text(item.get("email"))
     return {
         "event_key": sg_event_id or content_hash(item),
+        "content_key": content_key(item),
+        "send_id": _text(item.get("send_id")),
         "event": event.lower(),
         "ts": ts,
         "email": email.lower() if email else None,
@@ -94,9 +125,13 @@ def parse_event(item: Any, fields: Fields) -> dict[str, Any]:
         "url": _text(item.get("url")),
         "machine_open": item.get("sg_machine_open") in (True, "true", 1),
         "asm_group_id": _integer(item.get("asm_group_id")),
-        "send_id": _text(item.get("send_id")),  # the custom arg mailpulse's own sends carry
-        "payload": dumps(item).decode(),
     }
+
+
+def not_an_object(item: Any) -> str:
+    if isinstance(item, nesting.Deep):
+        return TOO_DEEP
+    return f"The event is a JSON {json_type(item)}, not an object."
 
 
 def parse_timestamp(value: Any) -> int:
@@ -137,11 +172,30 @@ def content_hash(item: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def content_key(item: dict[str, Any]) -> str:
+    """The key of a redelivery with a fresh `sg_event_id` (sendgrid/sendgrid-nodejs#1435): the
+    event's canonical JSON without that field. Always this function, so keys compare."""
+    rest = {k: v for k, v in item.items() if k != "sg_event_id"}
+    try:
+        canonical = orjson.dumps(rest, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        canonical = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        canonical = canonical.encode("utf-8", "surrogatepass")
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()
+
+
 def dumps(value: Any) -> bytes:
+    """The element as JSON for quarantine; empty when only the raw archive can hold it."""
+    if isinstance(value, nesting.Deep):
+        return value.raw
     try:
         return orjson.dumps(value)
     except (TypeError, orjson.JSONEncodeError):
+        pass
+    try:
         return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    except RecursionError:
+        return b""
 
 
 def json_type(value: Any) -> str:

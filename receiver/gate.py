@@ -32,6 +32,7 @@ class Admitted:
     client: Principal | None
     body: bytes
     arrived: float
+    signed_at: int | None = None  # the verified signature's timestamp, when keys are set
 
 
 class WebhookGate:
@@ -44,11 +45,13 @@ class WebhookGate:
             return
         arrived = time.perf_counter()
         try:
-            client, body = await _admit(scope["app"], Headers(scope=scope), receive)
+            headers = Headers(scope=scope)
+            client, body = await _admit(scope["app"], headers, receive)
         except ApiError as exc:
             await errors.response(exc)(scope, receive, send)
             return
-        scope.setdefault("state", {})["admitted"] = Admitted(client, body, arrived)
+        admitted = Admitted(client, body, arrived, _signed_at(scope["app"], headers))
+        scope.setdefault("state", {})["admitted"] = admitted
         await self.app(scope, receive, send)
 
 
@@ -68,6 +71,14 @@ async def _admit(
     if settings.public_keys:
         _verify(app, headers, body)
     return client, body
+
+
+def _signed_at(app: FastAPI, headers: Headers) -> int | None:
+    """The timestamp the signature covered (verified digits), which names a retry's body."""
+    if not app.state.settings.public_keys:
+        return None
+    signed_at = int(headers.get(signature.TIMESTAMP_HEADER, ""))
+    return signed_at if signed_at < 2**63 else None
 
 
 def _client(app: FastAPI, headers: Headers) -> Principal:

@@ -11,18 +11,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core import sql
-from receiver.events import BatchRejected, Fields, parse_body
+from receiver import archive
+from receiver.events import BatchRejected, Fields, ParsedBatch, parse_body
 
 TIME = pa.timestamp("us", tz="UTC")
 ROW_SCHEMA = pa.schema(
     [
-        ("event_key", pa.string()), ("position", pa.int32()), ("event", pa.string()),
+        ("event_key", pa.string()), ("content_key", pa.string()), ("send_id", pa.string()),
+        ("position", pa.int32()), ("event", pa.string()),
         ("ts", TIME), ("email", pa.string()), ("campaign", pa.string()),
         ("employee_id", pa.string()), ("message_id", pa.string()), ("sg_event_id", pa.string()),
         ("type", pa.string()), ("reason", pa.string()), ("ip", pa.string()),
         ("useragent", pa.string()), ("url", pa.string()), ("machine_open", pa.bool_()),
-        ("asm_group_id", pa.int64()), ("payload", pa.string()),
-        ("send_id", pa.string()),
+        ("asm_group_id", pa.int64()),
     ]
 )  # fmt: skip
 
@@ -49,6 +50,7 @@ class Delivery:
     body: bytes
     client_id: str | None
     received_at: datetime
+    signed_at: int | None = None  # the signature's timestamp header, when signed
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,9 @@ class Prepared:
     """A parsed batch, ready for the writer: its distinct valid events as an Arrow table."""
 
     events: pa.Table
-    quarantined: list[tuple[int, str, bytes]]
+    quarantined: list[tuple[int | None, str, bytes]]  # position None: the body as a whole
     received: int
+    bad: int  # elements quarantined, whether copied one by one or counted in the whole body
 
 
 def parse(delivery: Delivery, fields: Fields) -> Prepared | BatchRejected:
@@ -70,7 +73,19 @@ def parse(delivery: Delivery, fields: Fields) -> Prepared | BatchRejected:
         return exc
     except Exception as exc:  # a parser bug must not lose an authenticated body
         return BatchRejected(f"The body could not be parsed ({type(exc).__name__}).")
-    return Prepared(events, batch.quarantined, batch.received)
+    bad = len(batch.quarantined) + batch.more_bad
+    return Prepared(events, batch.quarantined + _whole_body(batch), batch.received, bad)
+
+
+def _whole_body(batch: ParsedBatch) -> list[tuple[int | None, str, bytes]]:
+    """Past a few bad elements the body is quarantined once: its bytes are in the archive."""
+    if not batch.more_bad:
+        return []
+    reason = (
+        f"{batch.more_bad} more elements from position {batch.first_more} are not events; "
+        "the body is in the raw archive under this batch_id."
+    )
+    return [(None, reason, b"")]
 
 
 Item = tuple[Delivery, Prepared | BatchRejected]
@@ -92,13 +107,23 @@ class BatchWork:
 
 
 def store_many(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[Outcome]:
-    """Archives the bodies, then stores what parsing made of them: a few statements in all."""
+    """Archives the new bodies, then stores what parsing made of them: a few statements in all.
+    A body archived before (same bytes, same signature timestamp) gets its first answer again."""
+    known = archive.Known(con, [delivery for delivery, _ in items])
+    fresh = [item for index, item in enumerate(items) if known.first(index)]
+    outcomes = _archive_and_store(con, fresh) if fresh else []
+    return known.answers(outcomes, Outcome)
+
+
+def _archive_and_store(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[Outcome]:
     ids = [i for (i,) in con.execute(sql.text("next_batch_ids"), {"count": len(items)}).fetchall()]
     _insert(con, "raw_batches", pa.table({
         "batch_id": ids,
         "received_at": [delivery.received_at for delivery, _ in items],
         "client_id": [delivery.client_id for delivery, _ in items],
         "body": [delivery.body for delivery, _ in items],
+        "body_sha256": [archive.digest(delivery) for delivery, _ in items],
+        "signed_at": pa.array([delivery.signed_at for delivery, _ in items], pa.int64()),
     }))  # fmt: skip
     return store_parsed(con, ids, items)
 
@@ -122,8 +147,7 @@ def store_parsed(
 def _outcome(parsed: Prepared | BatchRejected, stored: int) -> Outcome:
     if isinstance(parsed, BatchRejected):
         return Outcome(0, 0, 0, 1, rejection=str(parsed))
-    quarantined = len(parsed.quarantined)
-    return Outcome(parsed.received, stored, parsed.received - quarantined - stored, quarantined)
+    return Outcome(parsed.received, stored, parsed.received - parsed.bad - stored, parsed.bad)
 
 
 def _insert_events(

@@ -41,7 +41,8 @@ async def sendgrid_webhook(
 ) -> dict[str, int]:
     admitted: Admitted = request.state.admitted  # the gate authenticated it and read its body
     client, body = admitted.client, admitted.body
-    delivery = Delivery(body, client.client_id if client else None, datetime.now(UTC))
+    client_id = client.client_id if client else None
+    delivery = Delivery(body, client_id, datetime.now(UTC), admitted.signed_at)
     fields = Fields(settings.campaign_field, settings.employee_field)
     if len(body) < INLINE_PARSE_BYTES:  # a thread hop costs more than parsing a few events
         parsed = parse(delivery, fields)

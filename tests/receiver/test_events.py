@@ -1,9 +1,11 @@
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from receiver.events import BatchRejected, Fields, content_hash, parse_body, parse_event
 from tests.factories import batch, event
+from tests.funnel_events import ingest
 
 FIELDS = Fields()
 
@@ -55,10 +57,12 @@ def test_message_id_is_the_part_of_sg_message_id_before_the_first_dot() -> None:
     assert parsed(sg_message_id="NoDotAtAll")["message_id"] == "NoDotAtAll"
 
 
-def test_unknown_event_types_and_fields_are_kept() -> None:
-    row = parsed(event="Amp_Open", brand_new_field={"nested": [1, 2]})
-    assert row["event"] == "amp_open"
-    assert '"brand_new_field":{"nested":[1,2]}' in row["payload"]
+def test_unknown_event_types_and_fields_are_kept_and_reachable_through_the_archive(db) -> None:
+    item = event(event="Amp_Open", brand_new_field={"nested": [1, 2]})
+    ingest(db, item)
+    [(kind, raw)] = db.rows("event_json", event_key=item["sg_event_id"])
+    assert kind == "amp_open"
+    assert json.loads(raw)["brand_new_field"] == {"nested": [1, 2]}
 
 
 def test_an_event_without_sg_event_id_is_keyed_by_its_canonical_json_hash() -> None:

@@ -97,10 +97,9 @@ def test_any_batch_is_stored_without_an_exception(database: Database, items: lis
     [
         b'[{"event":"open","timestamp":NaN}]',
         b'[{"event":"open","timestamp":Infinity}]',
-        b"[" * 100_000 + b"]" * 100_000,
         b'[{"event":"open","timestamp":1736245803,"email":"\xff\xfe@x"}]',
     ],
-    ids=["nan", "infinity", "deep-nesting", "invalid-utf8"],
+    ids=["nan", "infinity", "invalid-utf8"],
 )
 def test_bodies_that_are_not_json_are_rejected_whole(body: bytes) -> None:
     with pytest.raises(BatchRejected):

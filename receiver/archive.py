@@ -1,0 +1,72 @@
+"""Bodies already archived: a signed body seen again (same bytes, same signature timestamp) is
+SendGrid retrying after a lost answer. It is not archived again, and gets its first answer."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, TypeVar
+
+import duckdb
+import pyarrow as pa
+
+from core import sql
+
+T = TypeVar("T")
+CLOCK_SKEW = timedelta(hours=1)  # SendGrid's clock may run ahead of ours
+LATEST = 32_503_680_000  # year 3000: a later signature timestamp cannot be a datetime
+
+
+class Signed(Protocol):
+    body: bytes
+    signed_at: int | None
+
+
+def digest(delivery: Signed) -> str:
+    return hashlib.sha256(delivery.body).hexdigest()
+
+
+class Known:
+    """Which deliveries of one commit are new, and the stored answers of the others."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, deliveries: Sequence[Signed]) -> None:
+        self.count = len(deliveries)
+        self.same_as: dict[int, int] = {}  # a repeat inside this commit -> its first
+        firsts: dict[tuple[str, int], int] = {}
+        for index, delivery in enumerate(deliveries):
+            if delivery.signed_at is not None:
+                key = (digest(delivery), delivery.signed_at)
+                self.same_as[index] = firsts.setdefault(key, index)
+        self.stored = _archived(con, deliveries, firsts) if firsts else {}
+
+    def first(self, index: int) -> bool:
+        """Whether delivery `index` is to be archived and stored."""
+        return index not in self.stored and self.same_as.get(index, index) == index
+
+    def answers(self, fresh: list[T], rebuild: Callable[..., T]) -> list[T]:
+        """Every delivery's answer, given those of the fresh ones in order."""
+        results: dict[int, T] = {i: rebuild(*row) for i, row in self.stored.items()}
+        outcomes = iter(fresh)
+        for index in range(self.count):
+            if self.first(index):
+                results[index] = next(outcomes)
+        return [results.get(i) or results[self.same_as[i]] for i in range(self.count)]
+
+
+def _archived(
+    con: duckdb.DuckDBPyConnection, deliveries: Sequence[Signed], firsts: dict[tuple[str, int], int]
+) -> dict[int, tuple[Any, ...]]:
+    candidates = pa.table({
+        "idx": [index for index in firsts.values()],
+        "body_sha256": [sha for sha, _ in firsts],
+        "signed_at": pa.array([signed_at for _, signed_at in firsts], pa.int64()),
+    })  # fmt: skip
+    oldest = min(min(signed_at for _, signed_at in firsts), LATEST)
+    since = datetime.fromtimestamp(max(oldest, 0), UTC) - CLOCK_SKEW
+    con.register("candidates", candidates)
+    try:
+        rows = con.execute(sql.text("archived_outcomes"), {"since": since}).fetchall()
+    finally:
+        con.unregister("candidates")
+    return {idx: tuple(rest) for idx, *rest in rows}
