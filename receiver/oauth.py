@@ -43,18 +43,26 @@ class Tokens:
         ok = hmac.compare_digest(digest(secret), stored)
         return tuple(roles) if ok and rows else None
 
-    def issue(self, client_id: str, roles: tuple[str, ...]) -> str:
+    def issue(self, client_id: str, roles: tuple[str, ...]) -> str | None:
+        """A new token, or None when the client was revoked since its login."""
         token = secrets.token_urlsafe(32)
         params = {"token_hash": digest(token), "client_id": client_id, "ttl": self.ttl_seconds}
-        expires_at = self._db.write(
-            lambda con: con.execute(sql.text("insert_token"), params).fetchall()[0][0]
-        )
+        seen = revocations()
+        rows = self._db.write(lambda con: con.execute(sql.text("insert_token"), params).fetchall())
+        if not rows:
+            return None
         with self._lock:
             live = self._index()
+            if self._loaded_at != seen:
+                # A revoke committed since `seen`, perhaps after this token: only the database,
+                # read after both commits, knows whether the token is still live.
+                self._loaded_at = None
+                self._index()
+                return token
             now = datetime.now(UTC)
             for key in [key for key, p in live.items() if p.expires_at <= now]:
                 del live[key]
-            live[params["token_hash"]] = Principal(client_id, roles, expires_at)
+            live[params["token_hash"]] = Principal(client_id, roles, rows[0][0])
         return token
 
     def principal(self, token: str) -> Principal | None:

@@ -71,6 +71,9 @@ async def token(request: Request, tokens: TokensDep, metrics: MetricsDep) -> JSO
         raise invalid_client()
     _check_scope(form.get("scope"), roles)
     access_token = await run_in_threadpool(tokens.issue, client_id, roles)
+    if access_token is None:  # revoked between its login and its token
+        metrics.auth_failure("invalid_client")
+        raise invalid_client()
     return JSONResponse(
         {"access_token": access_token, "token_type": "bearer", "expires_in": tokens.ttl_seconds},
         headers={"Cache-Control": "no-store", "Pragma": "no-cache"},

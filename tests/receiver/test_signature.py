@@ -88,3 +88,9 @@ def test_a_timestamp_far_in_the_future_fails() -> None:
 def test_a_key_that_is_not_p256_der_is_refused_at_start() -> None:
     with pytest.raises(ValueError, match="not base64 DER"):
         parse_public_key("bm90IGEga2V5")
+
+
+@pytest.mark.parametrize("stamp", ["²", "1" * 5000, "１７００００００００", "+1700000000", " 17"])
+def test_a_timestamp_that_is_not_a_few_ascii_digits_is_malformed(stamp: str) -> None:
+    with pytest.raises(SignatureError, match="malformed_timestamp"):
+        check({**VECTORS["vectors"][0], "timestamp_header": stamp})

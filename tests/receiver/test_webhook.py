@@ -272,3 +272,18 @@ def test_a_client_that_leaves_mid_body_gets_400_and_stores_nothing(api: TestClie
     api.portal.call(api.app, scope, receive, send)  # on the loop the app runs on
     assert sent[0]["status"] == 400
     assert count(api, "SELECT count(*) FROM raw_batches") == 0
+
+
+@pytest.mark.parametrize("stamp", ["²".encode("latin-1"), b"9" * 5000])
+def test_a_timestamp_of_odd_digits_is_the_same_403_and_counted(
+    tmp_path, signing_key: Signer, stamp: bytes
+) -> None:
+    body = batch(event())
+    headers = {**signing_key.headers(body), "X-Twilio-Email-Event-Webhook-Timestamp": stamp}
+    with client_for(signed_settings(tmp_path, signing_key)) as api:
+        token = get_token(api, create_client(api))
+        response = post_batch(api, token, body, **headers)
+        assert response.status_code == 403
+        assert response.json()["error"] == "invalid_signature"
+        metrics = api.get("/metrics").text
+        assert 'mailpulse_auth_failures_total{reason="malformed_timestamp"} 1' in metrics
