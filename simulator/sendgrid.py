@@ -42,10 +42,16 @@ class Options:
     interval: float = 3.0  # each machine posts what it has every few seconds
     max_batch: int = 1000
     repeat_share: float = 0.03  # batches SendGrid delivers twice
+    # A repeat is a new delivery: it must be signed in a later second than the first post, or
+    # it is the same signed body, which the receiver answers as a retry after a lost answer.
     repeat_after: tuple[float, float] = (5.0, 30.0)
     retry_first: float = 1.0  # retries wait 1, 2, 4, ... seconds, up to retry_cap
     retry_cap: float = 30.0
     seed: int = 7
+
+    def __post_init__(self) -> None:
+        if self.repeat_after[0] <= 1.0:
+            raise ValueError("repeat_after must start after 1 s: signature timestamps are seconds")
 
 
 @dataclass

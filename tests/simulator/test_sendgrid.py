@@ -19,7 +19,7 @@ from simulator.simulation import Simulation
 from simulator.timeline import build_timeline
 
 TOKEN_TTL_SECONDS = 4  # several tokens within the run: the simulator must fetch new ones
-FAST = Options(interval=0.3, repeat_share=0.3, repeat_after=(0.2, 1.0), retry_first=0.1, seed=1)
+FAST = Options(interval=0.3, repeat_share=0.3, repeat_after=(1.1, 1.6), retry_first=0.1, seed=1)
 
 
 @pytest.fixture
