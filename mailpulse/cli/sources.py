@@ -8,7 +8,7 @@ import getpass
 from core.errors import UserError
 from core.settings import Settings
 from mailpulse import remote
-from mailpulse.cli.console import print_json, read_text
+from mailpulse.cli.console import actor, print_json, read_text
 
 
 def add(verbs: argparse._SubParsersAction) -> None:
@@ -42,7 +42,7 @@ def _secret(args: argparse.Namespace) -> str | None:
 
 def _create(settings: Settings, args: argparse.Namespace) -> int:
     new = remote.run(settings, "sources_create", name=args.name, kind=args.kind,
-                     campaign=args.campaign, secret=_secret(args))  # fmt: skip
+                     campaign=args.campaign, secret=_secret(args), actor=actor())  # fmt: skip
     if args.json:
         print_json(new if new["secret"] else {k: new[k] for k in ("name", "kind")})
         return 0
@@ -68,6 +68,6 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _remove(settings: Settings, args: argparse.Namespace) -> int:
-    result = remote.run(settings, "sources_remove", name=args.name)
+    result = remote.run(settings, "sources_remove", name=args.name, actor=actor())
     print(f"Removed source {result['removed']}; its posts are refused from now on.")
     return 0

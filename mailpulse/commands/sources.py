@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from core import sources
+from core import audit, sources
 from core.database import Database
 from core.settings import Settings
 from mailpulse.commands.registry import command
@@ -19,8 +19,11 @@ def sources_create(
     kind: str,
     campaign: str | None = None,
     secret: str | None = None,
+    actor: str = "cli",
 ) -> dict[str, Any]:
-    return asdict(sources.create(db, name, kind, campaign, secret))
+    new = sources.create(db, name, kind, campaign, secret)
+    audit.record(db, actor, "source_create", campaign=campaign, detail=f"{name} ({kind})")
+    return asdict(new)
 
 
 @command()
@@ -29,5 +32,9 @@ def sources_list(db: Database, settings: Settings) -> list[dict[str, Any]]:
 
 
 @command()
-def sources_remove(db: Database, settings: Settings, name: str) -> dict[str, str]:
-    return {"removed": sources.remove(db, name)}
+def sources_remove(
+    db: Database, settings: Settings, name: str, actor: str = "cli"
+) -> dict[str, str]:
+    removed = sources.remove(db, name)
+    audit.record(db, actor, "source_remove", detail=removed)
+    return {"removed": removed}

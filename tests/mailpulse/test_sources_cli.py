@@ -1,3 +1,4 @@
+import getpass
 import json
 from pathlib import Path
 
@@ -36,3 +37,18 @@ def test_a_typeform_source_takes_its_secret_from_a_file_and_can_be_removed(
     assert main(["sources", "remove", "tf"]) == 0
     assert main(["sources", "remove", "tf"]) == 1
     assert "There is no source named 'tf'" in capsys.readouterr().err
+
+
+def test_creating_and_removing_a_source_each_leave_an_audit_row_without_the_secret(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    me = f"cli:{getpass.getuser()}"
+    assert main(["sources", "create", "flow", "--kind", "standard", "--json"]) == 0
+    secret = json.loads(capsys.readouterr().out)["secret"]
+    assert main(["sources", "remove", "flow"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "--json"]) == 0
+    out = capsys.readouterr().out
+    rows = [(r["actor"], r["action"], r["detail"]) for r in json.loads(out)]
+    assert rows == [(me, "source_create", "flow (standard)"), (me, "source_remove", "flow")]
+    assert secret not in out
