@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,9 +133,8 @@ def run_beside_ingest(employees: int, clients: int, interval: float) -> Beside:
             time.sleep(max(3.0, 4 * interval))
             alone = ingest.measure(15.0)
             ingest.mark()
-            send = _send(server, fake, employees)
+            send = _send(server, fake, employees, before_stop=ingest.stop)
             during = ingest.since_mark()
-            ingest.stop()
             return Beside(send, alone, during)
         finally:
             server.stop()
@@ -162,7 +162,9 @@ def _server(tmp: Path, employees: int, fake: _FakeApi, signer: Signer) -> Server
     return server
 
 
-def _send(server: Server, fake: _FakeApi, employees: int) -> Send:
+def _send(
+    server: Server, fake: _FakeApi, employees: int, before_stop: Callable[[], None] = lambda: None
+) -> Send:
     started = time.perf_counter()
     sent = server.cli("send", "--campaign", CAMPAIGN, "--segment", "not_sent")
     command_seconds = time.perf_counter() - started
@@ -170,6 +172,7 @@ def _send(server: Server, fake: _FakeApi, employees: int) -> Send:
         raise SystemExit(f"mailpulse send failed: {sent.stdout}{sent.stderr}")
     peak = _peak_rss_mb(server.process.pid)
     requests = fake.requests()
+    before_stop()  # the ingest beside it ends before its server does
     server.stop()  # the database is read once its owner is gone
     database = Database(Path(server.env["MAILPULSE_DB"]), create=False)
     try:
