@@ -21,25 +21,49 @@ ADVICE = {
 access.require_role("admin", "hr")
 campaign = chosen_campaign()
 st.title(f"Reminders · {campaign}")
-people = queries.funnel(campaign)
-counts = {name: len(segment(people, name)) for name in SEGMENTS}
-picked = st.radio("Segment", list(SEGMENTS), horizontal=True,
-                  format_func=lambda name: f"{name} ({counts[name]:,})")  # fmt: skip
-st.info(ADVICE[picked])
-chosen = segment(people, picked)
-st.download_button(
-    f"Download {picked}.csv ({len(chosen):,} people)",
-    data=lambda: audit.audited_export(
-        queries.database(),
-        access.actor(),
-        campaign,
-        picked,
-        len(chosen),
-        lambda: reminders_csv(chosen),
-    ),  # fmt: skip
-    file_name=f"reminders-{campaign}-{picked}.csv",
-    mime="text/csv",
-    type="primary",
-    disabled=chosen.empty,
+WORDS = {
+    "not_sent": "Never mailed",
+    "undelivered": "Not delivered",
+    "pending": "Delivery pending",
+    "unopened": "Delivered, not opened",
+    "unclicked": "Opened, not clicked",
+    "incomplete": "Clicked, survey not finished",
+    "opted_out": "Opted out",
+}
+# Fixed options (no live counts in the labels) keep the choice across live updates.
+picked = st.radio(
+    "Segment",
+    list(SEGMENTS),
+    horizontal=True,
+    key="reminders_segment",
+    format_func=lambda name: WORDS.get(name, name),
 )
-st.dataframe(chosen, hide_index=True, width="stretch")
+
+
+@st.fragment(run_every=queries.FRESH_SECONDS)
+def chosen_segment() -> None:
+    """Counts, advice and download for the chosen segment, refreshed so rows are today's."""
+    people = queries.funnel(campaign)
+    counts = {name: len(segment(people, name)) for name in SEGMENTS}
+    st.caption(" · ".join(f"{WORDS.get(n, n)}: {counts[n]:,}" for n in SEGMENTS))
+    st.info(ADVICE[picked])
+    chosen = segment(people, picked)
+    st.download_button(
+        f"Download {picked}.csv ({len(chosen):,} people)",
+        data=lambda: audit.audited_export(
+            queries.database(),
+            access.actor(),
+            campaign,
+            picked,
+            len(chosen),
+            lambda: reminders_csv(chosen),
+        ),  # fmt: skip
+        file_name=f"reminders-{campaign}-{picked}.csv",
+        mime="text/csv",
+        type="primary",
+        disabled=chosen.empty,
+    )
+    st.dataframe(chosen, hide_index=True, width="stretch")
+
+
+chosen_segment()
