@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
-from bench import ceilings, dashboard
+from bench import ceilings, dashboard, sending
 from bench.dataset import employees_for, preload
 from bench.load import bodies, post_all
+from bench.machine import machine
 from core.database import Database
 from harness.server import Server
 from simulator.credentials import Signer
@@ -39,6 +36,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=200, help="1000-event batches per run")
     parser.add_argument("--clients", type=int, default=4, help="concurrent posting clients")
     parser.add_argument("--small-posts", type=int, default=4000, help="1-event posts")
+    parser.add_argument("--invitations", type=int, default=100_000, help="0 skips the send bench")
     args = parser.parse_args()
     sizes = args.stored or [0, 1_000_000, 10_000_000]
     print(machine(), f"command: python -m bench.run {' '.join(os.sys.argv[1:])}".strip(), sep="\n")
@@ -63,6 +61,8 @@ def main() -> None:
     print(f"\ntargets: >= {TARGET_RATE:,} events/s at 10M and >= {TARGET_SHARE} of (a); p99 < "
           f"{TARGET_P99_MS} ms; queries < {TARGET_QUERY_MS} ms median; Overview < 2 s; "
           f"RSS < {TARGET_RSS_MB} MB")  # fmt: skip
+    if args.invitations:
+        print(*sending.section(args.invitations, runs=3), sep="\n")
 
 
 def ingest_row(stored: int, args: argparse.Namespace, ceiling_a: float, render: bool) -> str:
@@ -120,15 +120,6 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "")
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    versions = f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
-    when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
-    return f"{when}; {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB; {versions}"
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from bench.load import bodies
+from bench.machine import machine
 from core.database import Database
 from harness.server import Server
 from simulator.credentials import Signer
@@ -64,7 +65,6 @@ def main() -> None:
     parser.add_argument("--ingest-interval", type=float, default=0.5,
                         help="seconds between one client's 1000-event posts")  # fmt: skip
     args = parser.parse_args()
-    from bench.run import machine  # noqa: PLC0415 (bench.run imports this module)
 
     print(machine(), f"command: python -m bench.sending {' '.join(sys.argv[1:])}".strip(), sep="\n")
     for line in section(args.employees, args.runs, args.ingest_clients, args.ingest_interval):
