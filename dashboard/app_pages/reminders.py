@@ -48,11 +48,12 @@ def chosen_segment() -> None:
     st.caption(" · ".join(f"{WORDS.get(n, n)}: {counts[n]:,}" for n in SEGMENTS))
     st.info(ADVICE[picked])
     chosen = segment(people, picked)
+    who = access.actor()  # here: Streamlit may build a lazy download outside this run
     st.download_button(
         f"Download {picked}.csv ({len(chosen):,} people)",
         data=lambda: audit.audited_export(
             queries.database(),
-            access.actor(),
+            who,
             campaign,
             picked,
             len(chosen),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -62,8 +63,15 @@ def test_hr_sees_people_and_reminders(served: Server, page: Page) -> None:
     expect(metric(page, "Invited")).to_have_text("13", timeout=30_000)
     page.get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", name="People · c1")).to_be_visible()
-    expect(page.get_by_role("link", name="Reminders")).to_be_visible()
     expect(page.get_by_role("link", name="Audit")).to_have_count(0)
+    page.get_by_role("link", name="Reminders").click()
+    page.get_by_text("Delivered, not opened", exact=True).click()
+    with page.expect_download():
+        page.get_by_role("button", name=re.compile("Download unopened.csv")).click()
+
+    exports = [row for row in json.loads(served.cli("audit", "--json").stdout)
+               if row["action"] == "export"]  # fmt: skip
+    assert [row["actor"] for row in exports] == ["hr@corp.example"]
 
 
 def test_a_manager_of_a_two_level_team_sees_its_figures_and_no_one_in_it(
