@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from core.steps import percent  # the one rounding of every rate: CLI, Teams, screen
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=^&\"'])")
 
 
@@ -32,9 +34,15 @@ def plot_column(values: pd.Series) -> pd.Series:
     return values.map(plot)
 
 
-def percent(rate: float) -> str:
-    """Every rate on screen, rounded one way: whole percent (rates are over delivered)."""
-    return f"{rate:.0%}"
+RATES_CAPTION = (
+    "Each step counts the people who reached at least that step; rates are over delivered, "
+    "in whole percent. Invited counts the people mailed."
+)
+
+
+def points(rate: float) -> int:
+    """A rate as whole percent points, rounded as `percent` rounds it (for progress bars)."""
+    return int(percent(rate).rstrip("%"))
 
 
 STAGES = {
