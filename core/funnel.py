@@ -73,10 +73,23 @@ def check_segment(name: str) -> None:
 
 
 def segment(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Roster employees only: an address not on the roster is never reminded (SPEC)."""
     check_segment(name)
+    frame = employees(frame)
     if name == "opted_out":
         return frame[frame["opted_out"]]
     return frame[frame["stage"].isin(SEGMENTS[name]) & ~frame["opted_out"]]
+
+
+def employees(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of roster employees (an address not on the roster has no employee_id); a
+    purged campaign's kept counts have no employee_id and are all employees."""
+    return frame[frame["employee_id"].notna()] if "employee_id" in frame else frame
+
+
+def not_on_roster(frame: pd.DataFrame) -> pd.DataFrame:
+    """Addresses with events but no roster entry (a test mailbox, a forward): counted apart."""
+    return frame[frame["employee_id"].isna()] if "employee_id" in frame else frame.iloc[:0]
 
 
 def reached(step: str) -> tuple[str, ...]:
@@ -85,13 +98,19 @@ def reached(step: str) -> tuple[str, ...]:
 
 
 def stage_counts(frame: pd.DataFrame) -> dict[str, int]:
-    """Every stage, zeros included, in funnel order."""
-    counts = frame["stage"].value_counts()
+    """Every stage, zeros included, in funnel order: roster employees only."""
+    counts = employees(frame)["stage"].value_counts()
     return {stage: int(counts.get(stage, 0)) for stage in STAGES}
 
 
 def flag_counts(frame: pd.DataFrame) -> dict[str, int]:
-    return {flag: int(frame[flag].sum()) for flag in FLAGS}
+    return {flag: int(employees(frame)[flag].sum()) for flag in FLAGS}
+
+
+def not_on_roster_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """`funnel --json`'s "not_on_roster": every stage, zeros included, of the addresses apart."""
+    counts = not_on_roster(frame)["stage"].value_counts()
+    return {stage: int(counts.get(stage, 0)) for stage in STAGES}
 
 
 def _frame(db: Database, name: str, **params: Any) -> pd.DataFrame:

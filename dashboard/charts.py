@@ -7,6 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from core.funnel import STAGES
+from dashboard import words
 
 STAGE_COLOURS = {
     "completed": "#15803d", "clicked": "#22c55e", "opened": "#86efac", "delivered": "#93c5fd",
@@ -29,6 +30,7 @@ def funnel(steps: pd.DataFrame) -> go.Figure:
 
 
 def events_over_time(frame: pd.DataFrame) -> go.Figure:
+    frame = frame.assign(event=words.plot_column(frame["event"]))
     figure = px.bar(frame, x="hour", y="events", color="event", title="Events per hour")
     return _tidy(figure)
 
@@ -41,6 +43,8 @@ def delivery_to_open(hours: pd.Series) -> go.Figure:
 
 
 def bounce_reasons(frame: pd.DataFrame) -> go.Figure:
+    frame = frame.assign(reason=words.plot_column(frame["reason"]),
+                         kind=words.plot_column(frame["kind"]))  # fmt: skip
     figure = px.bar(frame, x="recipients", y="reason", color="kind", orientation="h",
                     title="Bounce and drop reasons")  # fmt: skip
     figure.update_yaxes(autorange="reversed", title="")
@@ -48,6 +52,7 @@ def bounce_reasons(frame: pd.DataFrame) -> go.Figure:
 
 
 def team_mix(mix: pd.DataFrame, by: str) -> go.Figure:
+    mix = mix.assign(**{by: words.plot_column(mix[by])})
     long = mix.melt(id_vars=by, value_vars=list(STAGES), var_name="stage", value_name="count")
     figure = px.bar(long, x="count", y=by, color="stage", orientation="h",
                     color_discrete_map=STAGE_COLOURS, category_orders={by: list(mix[by])},

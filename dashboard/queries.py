@@ -54,7 +54,9 @@ def campaigns() -> pd.DataFrame:
 
 
 def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
-    """Invited → delivered → opened → clicked → completed, human-only and as SendGrid counts."""
+    """Invited (people mailed) → who reached at least delivered, opened, clicked, completed;
+    human-only and as SendGrid counts; rates over delivered (SPEC "Funnel steps")."""
+    people = funnel_sql.employees(people)  # an address not on the roster is counted apart
 
     def reached(step: str) -> pd.Series:
         return people["stage"].isin(funnel_sql.reached(step))
@@ -64,7 +66,8 @@ def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
         "opened": reached("opened") | (delivered & people["machine_open"]),
         "clicked": reached("clicked") | (delivered & people["bot_click"]),
     }
-    rows = [{"step": "invited", "people": len(people), "with_machines": len(people)}]
+    mailed = int((people["stage"] != "not_sent").sum())
+    rows = [{"step": "invited", "people": mailed, "with_machines": mailed}]
     for step in funnel_sql.STEPS:
         human = reached(step)
         rows.append({"step": step, "people": int(human.sum()),
@@ -73,7 +76,13 @@ def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
     base = max(int(delivered.sum()), 1)
     steps["rate"] = steps["people"] / base
     steps["rate_with_machines"] = steps["with_machines"] / base
+    steps.attrs["never_mailed"] = int((people["stage"] == "not_sent").sum())
     return steps
+
+
+def not_on_roster(campaign: str) -> pd.DataFrame:
+    """Addresses with events but not on the roster (a test mailbox, a forward), by email."""
+    return funnel_sql.not_on_roster(funnel(campaign))
 
 
 def delivery_to_open_hours(people: pd.DataFrame) -> pd.Series:
@@ -97,7 +106,9 @@ def timeline(campaign: str, employee_id: str | None, email: str | None) -> pd.Da
 
 
 def team_mix(people: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Stage shares per `by` (department or manager); groups under 5 people fold into other."""
+    """Stage counts per `by` (department or manager) with rates over delivered; groups under
+    5 people fold into other."""
+    people = funnel_sql.employees(people)
     group = people[by].fillna("(unknown)")
     sizes = group.map(group.value_counts())
     group = group.where(sizes >= SMALLEST_GROUP, "other")
@@ -106,10 +117,12 @@ def team_mix(people: pd.DataFrame, by: str) -> pd.DataFrame:
     mix = pd.crosstab(group, people.loc[group.index, "stage"])
     mix = mix.reindex(columns=funnel_sql.STAGES, fill_value=0)
     mix.index.name = by
-    totals = mix.sum(axis=1)
-    mix["people"] = totals
-    mix["open_rate"] = mix[["opened", "clicked", "completed"]].sum(axis=1) / totals
-    mix["completion_rate"] = mix["completed"] / totals
+    mix["people"] = mix.sum(axis=1)
+    delivered = mix[list(funnel_sql.reached("delivered"))].sum(axis=1)
+    base = delivered.where(delivered > 0, 1)
+    mix["delivered_people"] = delivered
+    mix["open_rate"] = mix[list(funnel_sql.reached("opened"))].sum(axis=1) / base
+    mix["completion_rate"] = mix["completed"] / base
     return mix.reset_index()
 
 

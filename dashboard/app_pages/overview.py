@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from dashboard import access, charts, queries
+from dashboard import access, charts, queries, words
 from dashboard.campaign import chosen_campaign
 
 access.require_role("admin", "hr", "manager")
 access.require_team()
 campaign = chosen_campaign()
-st.title(f"Overview · {campaign}")
+st.title(f"Overview · {words.md(campaign)}")
 
 
 @st.fragment(run_every=queries.FRESH_SECONDS)

@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from core.funnel import FLAGS, STAGES
-from dashboard import access, queries
+from dashboard import access, queries, words
 from dashboard.campaign import chosen_campaign
 
 access.require_role("admin", "hr")
 campaign = chosen_campaign()
-st.title(f"People · {campaign}")
+st.title(f"People · {words.md(campaign)}")
 
 people = queries.funnel(campaign)
 stages, departments, managers, flags, search = st.columns([2, 2, 2, 2, 3])
@@ -57,6 +57,6 @@ if choice is not None:
     person = people.loc[choice]
     employee_id = None if pd.isna(person["employee_id"]) else person["employee_id"]
     if person["bot_click"] or person["stage"] == "bounced":
-        st.info(f"Why: {person['reason']}")
+        st.info(f"Why: {words.md(person['reason'])}")
     st.dataframe(queries.timeline(campaign, employee_id, person["email"]), hide_index=True,
                  width="stretch")  # fmt: skip

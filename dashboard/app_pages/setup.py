@@ -7,7 +7,7 @@ import streamlit as st
 from core import audit, clients, completions, roster
 from core.errors import UserError
 from core.settings import current_settings
-from dashboard import access, queries, sources_setup
+from dashboard import access, queries, sources_setup, words
 
 access.require_role("admin")
 settings = current_settings()
@@ -27,7 +27,7 @@ with st.form("new-client", clear_on_submit=True):
         try:
             new = clients.create(queries.database(), name, description=description or None)
         except UserError as exc:
-            st.error(str(exc))
+            st.error(words.md(exc))
         else:
             audit.record(queries.database(), access.actor(), "client_create", detail=new.name)
             st.success("Client created. Copy the secret now: it is shown only once.")
@@ -62,7 +62,7 @@ if roster_file is not None and st.button("Import roster", type="primary"):
     try:
         result = roster.import_roster(queries.database(), text, replace=replace)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(words.md(exc))
     else:
         audit.record(queries.database(), access.actor(), "roster_import",
                      rows=result.inserted + result.updated)  # fmt: skip
@@ -82,7 +82,7 @@ if st.button("Import completions", type="primary", disabled=not ready):
     try:
         result = completions.import_completions(queries.database(), completion_campaign, text)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(words.md(exc))
     else:
         audit.record(queries.database(), access.actor(), "completions_import",
                      campaign=completion_campaign, rows=result.recorded)  # fmt: skip

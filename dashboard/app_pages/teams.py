@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from dashboard import access, charts, queries
+from dashboard import access, charts, queries, words
 from dashboard.campaign import chosen_campaign
 
 access.require_role("admin", "hr", "manager")
 access.require_team()
 campaign = chosen_campaign()
-st.title(f"Teams · {campaign}")
+st.title(f"Teams · {words.md(campaign)}")
 by_column, order_column = st.columns(2)
 by = by_column.radio("Group by", ["department", "manager"], horizontal=True)
 order = order_column.radio("Sort by", ["completion_rate", "open_rate"], horizontal=True,

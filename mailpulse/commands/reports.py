@@ -27,6 +27,7 @@ def funnel_report(db: Database, settings: Settings, campaign: str) -> dict[str, 
         "campaign": campaign,
         "stages": funnel.stage_counts(frame),
         "flags": funnel.flag_counts(frame),
+        "not_on_roster": funnel.not_on_roster_counts(frame),
     }
 
 

@@ -226,6 +226,15 @@ def test_an_unknown_recipient_is_shown_by_email_without_employee_id(db) -> None:
     assert frame["employee_id"].isna().all()
 
 
+def test_an_address_not_on_the_roster_is_counted_apart_and_in_no_segment(db) -> None:
+    employees(db, "E1,e1@corp.example,Emp One,Sales")
+    ingest(db, sg("delivered", 0, "E1"), sg("delivered", 0, None, email="test@else.example"))
+    frame = funnel_of(db)
+    assert funnel.stage_counts(frame)["delivered"] == 1
+    assert funnel.not_on_roster_counts(frame)["delivered"] == 1
+    assert list(funnel.segment(frame, "unopened")["email"]) == ["e1@corp.example"]
+
+
 def test_an_account_event_without_email_joins_no_funnel(db) -> None:
     ingest(db, {"event": "account_status_change", "timestamp": 1, "campaign": CAMPAIGN})
     assert funnel_of(db).empty

@@ -164,6 +164,7 @@ def test_funnel_json_lists_every_stage_and_flag(survey, capsys) -> None:
             "not_sent": 1,
         },
         "flags": {"opted_out": 2, "machine_open": 1, "bot_click": 1},
+        "not_on_roster": dict.fromkeys(funnel.STAGES, 0),
     }
 
 

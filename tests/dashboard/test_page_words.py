@@ -1,0 +1,106 @@
+"""Each page's words and numbers through AppTest on one fixed database: user text shown
+literally, one meaning per number, people words on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+from core import roster
+from core.database import close_shared, shared
+from core.settings import Settings, install_settings
+from dashboard import words
+from mailpulse.server import DASHBOARD
+from receiver.events import Fields
+from receiver.ingest import Delivery, parse, store_many
+from tests.factories import BASE_TIME, batch, event
+
+CAMPAIGN = "[x](http://evil) ![i](http://evil/p.png)"
+EVIL = '<a href="http://evil">x</a>'
+BOUNCE = '550 5.1.1 [see](http://evil) <a href="http://evil">here</a> user unknown'
+# E1-E6 in EVIL, E7 and E8 in Sales; E8 is never mailed; test@outside is not on the roster.
+ROSTER = "employee_id,email,name,department,manager\n" + "\n".join(
+    f"E{n},e{n}@corp.example,Emp {n},{EVIL if n <= 6 else 'Sales'},Boss" for n in range(1, 9)
+)
+STORY = {  # employee: events, in order
+    "E1": ["delivered", "open", "click"],
+    "E2": ["delivered", "open"],
+    "E3": ["delivered", "open"],
+    "E4": ["delivered"],
+    "E5": ["bounce"],
+    "E6": ["delivered"],
+    "E7": ["delivered", "open"],
+}
+
+
+def story() -> list[dict]:
+    events = []
+    for n, (employee, kinds) in enumerate(STORY.items()):
+        for step, kind in enumerate(kinds):
+            extra = {"reason": BOUNCE, "type": "bounce"} if kind == "bounce" else {}
+            events.append(event(email=f"{employee.lower()}@corp.example", employee_id=employee,
+                                event=kind, campaign=CAMPAIGN,
+                                timestamp=BASE_TIME + 1000 * n + 300 * step, **extra))  # fmt: skip
+    for step, kind in enumerate(["delivered", "open"]):
+        events.append(event(email="test@outside.example", event=kind, campaign=CAMPAIGN,
+                            timestamp=BASE_TIME + 9000 + 300 * step))  # fmt: skip
+    return events
+
+
+@pytest.fixture
+def fixed(settings: Settings) -> Iterator[Settings]:
+    install_settings(settings)
+    db = shared(settings.db)
+    roster.import_roster(db, ROSTER)
+    delivery = Delivery(batch(*story()), "test", datetime.now(UTC))
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    yield settings
+    close_shared(settings.db)
+
+
+def run_page(page: str) -> AppTest:
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=30).run()
+    if page != "overview":
+        app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def rendered(markdown: str) -> str:
+    return MarkdownIt("commonmark").renderInline(markdown)
+
+
+def test_markdown_escaping_leaves_no_link_no_image_and_the_same_text() -> None:
+    for text in (CAMPAIGN, BOUNCE, EVIL, ":red[alarm] :material/home: www.evil.example *b*"):
+        html = rendered(words.md(text))
+        assert "<a" not in html and "<img" not in html and "<em>" not in html
+        assert MarkdownIt("commonmark").render(words.md(text)).count("\\") == 0
+
+
+def test_plotly_escaping_turns_tags_into_text() -> None:
+    assert words.plot(EVIL) == '&lt;a href="http://evil"&gt;x&lt;/a&gt;'
+    assert words.plot("R&D") == "R&amp;D"
+
+
+@pytest.mark.parametrize("page", ["overview", "people", "teams"])
+def test_a_campaign_named_in_markdown_is_shown_literally_in_every_title(fixed, page) -> None:
+    app = run_page(page)
+    title = app.title[0].value
+    assert title.endswith(words.md(CAMPAIGN))
+    assert "<a" not in rendered(title) and "<img" not in rendered(title)
+
+
+def test_the_teams_chart_labels_a_department_in_html_as_text(fixed) -> None:
+    app = run_page("teams")
+    figure = app.get("plotly_chart")[0].proto.spec
+    assert "<a href" not in figure and "&lt;a href" in figure
+
+
+def test_the_bounce_chart_labels_a_reason_as_text(fixed) -> None:
+    app = run_page("overview")
+    specs = " ".join(chart.proto.spec for chart in app.get("plotly_chart"))
+    assert "&lt;a href" in specs and "<a href" not in specs and "[see](http:" in specs
