@@ -5,7 +5,7 @@ import streamlit as st
 from core import audit
 from core.funnel import SEGMENTS, segment
 from core.reminders import reminders_csv
-from dashboard import access, queries
+from dashboard import access, queries, words
 from dashboard.campaign import chosen_campaign
 
 ADVICE = {
@@ -20,7 +20,7 @@ ADVICE = {
 
 access.require_role("admin", "hr")
 campaign = chosen_campaign()
-st.title(f"Reminders · {campaign}")
+st.title(f"Reminders · {words.md(campaign)}")
 WORDS = {
     "not_sent": "Never mailed",
     "undelivered": "Not delivered",
