@@ -21,22 +21,13 @@ ADVICE = {
 access.require_role("admin", "hr")
 campaign = chosen_campaign()
 st.title(f"Reminders · {words.md(campaign)}")
-WORDS = {
-    "not_sent": "Never mailed",
-    "undelivered": "Not delivered",
-    "pending": "Delivery pending",
-    "unopened": "Delivered, not opened",
-    "unclicked": "Opened, not clicked",
-    "incomplete": "Clicked, survey not finished",
-    "opted_out": "Opted out",
-}
 # Fixed options (no live counts in the labels) keep the choice across live updates.
 picked = st.radio(
     "Segment",
     list(SEGMENTS),
     horizontal=True,
     key="reminders_segment",
-    format_func=lambda name: WORDS.get(name, name),
+    format_func=words.segment,
 )
 
 
@@ -45,7 +36,7 @@ def chosen_segment() -> None:
     """Counts, advice and download for the chosen segment, refreshed so rows are today's."""
     people = queries.funnel(campaign)
     counts = {name: len(segment(people, name)) for name in SEGMENTS}
-    st.caption(" · ".join(f"{WORDS.get(n, n)}: {counts[n]:,}" for n in SEGMENTS))
+    st.caption(" · ".join(f"{words.segment(n)}: {counts[n]:,}" for n in SEGMENTS))
     st.info(ADVICE[picked])
     chosen = segment(people, picked)
     who = access.actor()  # here: Streamlit may build a lazy download outside this run
