@@ -29,7 +29,12 @@ class Run:
         return self.events / self.seconds
 
     def quantile(self, q: int) -> float:
-        return statistics.quantiles(self.latencies, n=100)[q - 1] if len(self.latencies) > 1 else 0
+        return quantile(self.latencies, q)
+
+
+def quantile(latencies: list[float], q: int) -> float:
+    """The q-th percentile of `latencies` (0 when there are too few to tell)."""
+    return statistics.quantiles(latencies, n=100)[q - 1] if len(latencies) > 1 else 0.0
 
 
 def bodies(count: int, size: int, employees: int = 5000) -> list[bytes]:

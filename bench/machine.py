@@ -1,4 +1,4 @@
-"""The line every bench prints first: when, on what machine, with which versions."""
+"""What every bench prints about the machine: when, which machine and versions, peak memory."""
 
 from __future__ import annotations
 
@@ -17,3 +17,11 @@ def machine() -> str:
     versions = f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
     when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     return f"{when}; {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB; {versions}"
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The high-water mark of process `pid`'s resident memory."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0

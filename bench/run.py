@@ -16,7 +16,7 @@ from pathlib import Path
 from bench import ceilings, dashboard, sending
 from bench.dataset import employees_for, preload
 from bench.load import bodies, post_all
-from bench.machine import machine
+from bench.machine import machine, peak_rss_mb
 from core.database import Database
 from harness.server import Server
 from simulator.credentials import Signer
@@ -113,13 +113,6 @@ def count_events(path: Path) -> int:
         )
     finally:
         database.close()
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 if __name__ == "__main__":

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.load import bodies
-from bench.machine import machine
+from bench.load import bodies, quantile
+from bench.machine import machine, peak_rss_mb
 from core.database import Database
 from harness.server import Server
 from simulator.credentials import Signer
@@ -83,10 +83,10 @@ def section(employees: int, runs: int, clients: int = 2, interval: float = 0.5) 
         lines.append(_row(n, "nothing", alone[-1], None))
         beside.append(run_beside_ingest(employees, clients, interval))
         lines.append(_row(n, "ingest", beside[-1].send, beside[-1].during))
-    p50_alone = _median(_q(b.alone, 50) for b in beside)
-    p99_alone = _median(_q(b.alone, 99) for b in beside)
-    p50_during = _median(_q(b.during, 50) for b in beside)
-    p99_during = _median(_q(b.during, 99) for b in beside)
+    p50_alone = _median(quantile(b.alone, 50) for b in beside)
+    p99_alone = _median(quantile(b.alone, 99) for b in beside)
+    p50_during = _median(quantile(b.during, 50) for b in beside)
+    p99_during = _median(quantile(b.during, 99) for b in beside)
     seconds = _median(s.queue_to_handed for s in alone)
     beside_seconds = _median(b.send.queue_to_handed for b in beside)
     ratio = p99_during / p99_alone if p99_alone else 0.0
@@ -107,7 +107,7 @@ def section(employees: int, runs: int, clients: int = 2, interval: float = 0.5) 
 
 
 def _row(n: int, beside: str, send: Send, latencies: list[float] | None) -> str:
-    ingest = (f"{_q(latencies, 50) * 1000:.0f} | {_q(latencies, 99) * 1000:.0f}"
+    ingest = (f"{quantile(latencies, 50) * 1000:.0f} | {quantile(latencies, 99) * 1000:.0f}"
               if latencies else "- | -")  # fmt: skip
     return (f"| {n} | {beside} | {send.recipients:,} | {send.requests:,} "
             f"| {send.queue_to_handed:.1f} | {send.rate:,.0f} | {send.command_seconds:.1f} "
@@ -170,7 +170,7 @@ def _send(
     command_seconds = time.perf_counter() - started
     if sent.returncode:
         raise SystemExit(f"mailpulse send failed: {sent.stdout}{sent.stderr}")
-    peak = _peak_rss_mb(server.process.pid)
+    peak = peak_rss_mb(server.process.pid)
     requests = fake.requests()
     before_stop()  # the ingest beside it ends before its server does
     server.stop()  # the database is read once its owner is gone
@@ -263,17 +263,6 @@ def _serve_fake(pipe: multiprocessing.connection.Connection) -> None:
         if asked == "requests":
             pipe.send(fake.requests)
     fake.stop()
-
-
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _q(latencies: list[float], q: int) -> float:
-    return statistics.quantiles(latencies, n=100)[q - 1] if len(latencies) > 1 else 0.0
 
 
 def _median(values) -> float:  # noqa: ANN001

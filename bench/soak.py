@@ -19,9 +19,9 @@ from pathlib import Path
 
 from bench.load import bodies, post_all
 from harness.crashes import kill_rounds, stored_keys
-from harness.floods import forge, forgeries_stored, genuine_rate, rss_mb, send_all
+from harness.floods import forge, forgeries_stored, genuine_rate, send_all
 from harness.readers import BATCH, ingest, readers
-from harness.server import Server
+from harness.server import Server, rss_mb
 from simulator.credentials import Signer
 
 CLIENTS, EMPLOYEES = 4, 20_000
