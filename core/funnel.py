@@ -99,8 +99,7 @@ def reached(step: str) -> tuple[str, ...]:
 
 def stage_counts(frame: pd.DataFrame) -> dict[str, int]:
     """Every stage, zeros included, in funnel order: roster employees only."""
-    counts = employees(frame)["stage"].value_counts()
-    return {stage: int(counts.get(stage, 0)) for stage in STAGES}
+    return _by_stage(employees(frame))
 
 
 def flag_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -109,7 +108,11 @@ def flag_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 def not_on_roster_counts(frame: pd.DataFrame) -> dict[str, int]:
     """`funnel --json`'s "not_on_roster": every stage, zeros included, of the addresses apart."""
-    counts = not_on_roster(frame)["stage"].value_counts()
+    return _by_stage(not_on_roster(frame))
+
+
+def _by_stage(frame: pd.DataFrame) -> dict[str, int]:
+    counts = frame["stage"].value_counts()
     return {stage: int(counts.get(stage, 0)) for stage in STAGES}
 
 

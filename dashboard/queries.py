@@ -76,13 +76,7 @@ def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
     base = max(int(delivered.sum()), 1)
     steps["rate"] = steps["people"] / base
     steps["rate_with_machines"] = steps["with_machines"] / base
-    steps.attrs["never_mailed"] = int((people["stage"] == "not_sent").sum())
     return steps
-
-
-def not_on_roster(campaign: str) -> pd.DataFrame:
-    """Addresses with events but not on the roster (a test mailbox, a forward), by email."""
-    return funnel_sql.not_on_roster(funnel(campaign))
 
 
 def delivery_to_open_hours(people: pd.DataFrame) -> pd.Series:
