@@ -28,6 +28,11 @@ def allowed() -> bool:
     return found is not None and found.role in access.SURVEY_ROLES
 
 
+def defined() -> list[str]:
+    """Campaigns defined to be sent, newest first (one with no event yet is still to invite)."""
+    return send_campaigns.names(queries.database())
+
+
 def panel(campaign: str, segment: str) -> None:
     """Nothing at all for anyone but hr and admin."""
     if not allowed():
@@ -44,7 +49,7 @@ def panel(campaign: str, segment: str) -> None:
 
 def _offer(campaign: str, segment: str) -> None:
     db, settings = queries.database(), current_settings()
-    if campaign not in send_campaigns.names(db):
+    if campaign not in defined():
         st.info(f"{words.md(campaign)} is not defined for sending: run `mailpulse campaigns "
                 "create` for it (subject, survey URL, body) to send from here.")  # fmt: skip
         return
@@ -89,6 +94,8 @@ def _cancel() -> None:
 
 def _start(campaign: str, segment: str, count: int) -> None:
     """At most the number confirmed: someone who joined the segment since waits for next time."""
+    if not allowed() or st.session_state.get(ASKED) != (campaign, segment, count):
+        return  # a second click of one confirmation asks for nothing more
     _cancel()
     queued = sends.queue(queries.database(), current_settings(), campaign, segment,
                          access.actor(), limit=count)  # fmt: skip

@@ -102,6 +102,15 @@ def test_the_message_is_a_real_recipients_shown_literally(company) -> None:
     assert "Hi Gus," in app.code[0].value
 
 
+def test_a_campaign_defined_with_no_event_yet_can_be_picked_and_invited(company) -> None:
+    db = shared(company.db)
+    send_campaigns.define(db, SendCampaign("fresh", "S", "https://s.example/{token}", body="B"))
+    app = reminders("not_sent")
+    app.sidebar.selectbox[0].set_value("fresh").run()
+    assert app.title[0].value == "Reminders · fresh"
+    assert "**8** would get the invitation now" in said(app)  # the active roster
+
+
 @pytest.mark.parametrize("segment", ["undelivered", "pending", "opted_out"])
 def test_a_refused_segment_says_why_and_offers_no_send(company, segment: str) -> None:
     app = reminders(segment)
