@@ -40,7 +40,7 @@ def panel(campaign: str, segment: str) -> None:
     st.subheader("Send")
     jobs = sends.jobs(queries.database(), campaign)
     if segment in sends.REFUSED:
-        st.info(f"{words.segment(segment)} is never mailed from here: {sends.REFUSED[segment]}.")
+        st.info(f"{words.segment(segment)} is never mailed: {sends.REFUSED[segment]}.")
     else:
         _offer(campaign, segment)
     _progress(campaign, jobs)
@@ -104,15 +104,15 @@ def _start(campaign: str, segment: str, count: int) -> None:
 
 def _progress(campaign: str, jobs: list[dict]) -> None:
     """This session's job, else a job still running (asked for elsewhere)."""
-    job_id = st.session_state.get(STARTED, {}).get(campaign)
-    running = [job["job_id"] for job in jobs if job["finished_at"] is None]
-    if job_id is None and running:
-        job_id = running[-1]  # the oldest: the runner sends jobs in turn
-    if job_id is None:
+    mine = st.session_state.get(STARTED, {}).get(campaign)
+    running = [job for job in jobs if job["finished_at"] is None]
+    job = next((job for job in jobs if job["job_id"] == mine), None)
+    if job is None and running:
+        job = running[-1]  # the oldest: the runner sends jobs in turn
+    if job is None:
         return
-    job = next(job for job in jobs if job["job_id"] == job_id)
     if job["finished_at"] is None:
-        _follow(job_id)
+        _follow(job["job_id"])
     else:
         _result(job)
 

@@ -16,6 +16,7 @@ from core.database import close_shared, shared
 from core.send_campaigns import SendCampaign
 from core.send_runner import Pace, Runner
 from core.settings import Settings, install_settings
+from dashboard import words
 from mailpulse.server import DASHBOARD
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_many
@@ -114,7 +115,7 @@ def test_a_campaign_defined_with_no_event_yet_can_be_picked_and_invited(company)
 @pytest.mark.parametrize("segment", ["undelivered", "pending", "opted_out"])
 def test_a_refused_segment_says_why_and_offers_no_send(company, segment: str) -> None:
     app = reminders(segment)
-    assert "is never mailed from here:" in said(app)
+    assert f"{words.segment(segment)} is never mailed: " in said(app)
     assert not [b for b in app.button if b.key and b.key.startswith("send_")]
 
 
@@ -150,6 +151,23 @@ def test_a_confirmed_send_mails_the_number_named_and_shows_its_result_and_histor
     ]
     assert sorted(a["employee_id"] for a in fake.recipients()) == ["E1", "E2", "E3", "E4"]
     assert "**0** would get a reminder now" in said(app)  # the cooldown holds them now
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [(400, "0 accepted, 0 uncertain, 4 failed."), (None, "0 accepted, 4 uncertain, 0 failed."),
+     (401, "0 accepted, 0 uncertain, 4 failed. It stopped: ")],
+)  # fmt: skip
+def test_a_job_that_did_not_go_well_says_how(company, fake, status, shown: str) -> None:
+    fake.fault(status)
+    app = reminders("unopened")
+    app.button(key="send_ask").click().run()
+    app.button(key="send_confirm").click().run()
+    sent(company, sends.jobs(shared(company.db), CAMPAIGN)[0]["job_id"])
+    app.run()
+    assert shown in (app.error or app.warning)[0].value
+    if status == 400:
+        assert app.dataframe[0].value["employee_id"].tolist() == ["E1", "E2", "E3", "E4"]
 
 
 def test_cancel_sends_nothing(company) -> None:
