@@ -11,7 +11,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core import send_campaigns, sends
+from core import funnel, send_campaigns, sends
 from core.errors import UserError
 from core.send_preview import preview
 from core.settings import current_settings
@@ -56,18 +56,21 @@ def _offer(campaign: str, segment: str) -> None:
     try:
         sends.check_configured(settings)
     except UserError as exc:
-        st.info(f"{words.md(exc)} Then restart `mailpulse serve`.")
+        st.info(f"{words.md(str(exc).rstrip('.'))}, then restart `mailpulse serve`.")
         return
     found = preview(db, settings, campaign, segment)
     count = found["count"]
-    st.markdown(f"**{count:,}** would get {sends.SENDABLE[segment]} now (after the "
-                f"{settings.reminder_cooldown_hours}-hour cooldown and opt-outs).")  # fmt: skip
+    size = len(funnel.segment(queries.funnel(campaign), segment))  # opted-out people are in none
+    what = f"would get {sends.SENDABLE[segment]} now"
+    if size > count:
+        what = (f"of {size:,} {what}: the others were mailed within the "
+                f"{settings.reminder_cooldown_hours}-hour cooldown or left the roster")  # fmt: skip
+    st.markdown(f"**{count:,}** {what}.")
     if not count:
         return
     message = found["message"]
-    with st.container(border=True):
-        st.markdown(f"To: {words.md(message['to'])}  \nSubject: {words.md(message['subject'])}")
-        st.code(message["body"], language=None, wrap_lines=True)
+    st.code(f"To: {message['to']}\nSubject: {message['subject']}\n\n{message['body']}",
+            language=None, wrap_lines=True)  # fmt: skip
     _confirm(campaign, segment, count)
 
 
