@@ -168,3 +168,21 @@ def test_the_single_password_mode_is_admin(settings: Settings) -> None:
         assert audit.since(shared(settings.db))[0]["actor"] == "shared-password"
     finally:
         close_shared(settings.db)
+
+
+def test_the_single_password_form_waits_after_five_failures_even_for_the_right_password(
+    settings: Settings,
+) -> None:
+    from pydantic import SecretStr
+
+    install_settings(settings.model_copy(update={"dashboard_password": SecretStr("s3cret")}))
+    try:
+        app = AppTest.from_file(str(DASHBOARD), default_timeout=30).run()
+        for given in ["guess"] * 5 + ["s3cret"]:
+            app.text_input[0].input(given)
+            app.button[0].click().run()
+        assert "wait 15 minutes" in app.error[0].value and not app.metric
+        actions = [row["action"] for row in audit.since(shared(settings.db))]
+        assert actions == ["sign_in_failed"] * 5 + ["sign_in_refused"]
+    finally:
+        close_shared(settings.db)
