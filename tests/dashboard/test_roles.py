@@ -186,3 +186,24 @@ def test_the_single_password_form_waits_after_five_failures_even_for_the_right_p
         assert actions == ["sign_in_failed"] * 5 + ["sign_in_refused"]
     finally:
         close_shared(settings.db)
+
+
+def test_a_client_created_on_the_setup_page_is_audited_as_the_signed_in_admin(company) -> None:
+    app = signed_in("admin@corp.example", "setup")
+    next(t for t in app.text_input if t.label == "Client name").input("sendgrid-prod")
+    next(b for b in app.button if b.label == "Create client").click().run()
+    assert app.success and not app.exception
+    rows = audit.since(shared(company.db))
+    assert (rows[-1]["actor"], rows[-1]["action"], rows[-1]["detail"]) == (
+        "admin@corp.example", "client_create", "sendgrid-prod",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "page", [None, "people", "teams", "reminders", "receiver", "setup", "audit"]
+)
+def test_an_admin_opens_every_page(company, page: str | None) -> None:
+    app = signed_in("admin@corp.example", page)
+    refused = "This page is not open to your role."
+    assert not app.exception and refused not in [w.value for w in app.warning]
+    assert app.title and app.title[0].value != "mailpulse"  # the page, not the sign-in form
