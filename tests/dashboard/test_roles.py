@@ -93,7 +93,7 @@ def test_a_manager_sees_their_two_level_teams_funnel_and_nobody_in_it(company) -
 def test_a_manager_reaches_teams_but_not_people_reminders_or_admin_pages(company) -> None:
     teams = signed_in("m1@corp.example", "teams")
     frames = [frame.value for frame in teams.dataframe]
-    assert int(frames[0]["people"].sum()) == 8
+    assert int(frames[0]["people"].sum()) == 8 and list(frames[0]["company"]) == ["your team"]
     assert not any(f.astype(str).apply(lambda c: c.str.contains("@")).any().any() for f in frames)
     for page in ("people", "reminders", "receiver", "setup", "audit"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
