@@ -13,9 +13,9 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit.runtime import Runtime
@@ -76,15 +76,6 @@ def browser_of(session_id: str) -> str | None:
     return context.cookies.get(COOKIE) if context is not None else None
 
 
-def cookie_of(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            morsel = SimpleCookie(value.decode("latin-1")).get(COOKIE)
-            if morsel is not None:
-                return morsel.value
-    return None
-
-
 class MediaOwners:
     """ASGI middleware: the cookie on a page (HTML) response, the owner check on `/media/`."""
 
@@ -99,7 +90,7 @@ class MediaOwners:
         if not self._watching:  # the runtime exists once Streamlit's lifespan has run
             self.owners.watch(Runtime.instance().media_file_mgr)
             self._watching = True
-        browser = cookie_of(scope)
+        browser = HTTPConnection(scope).cookies.get(COOKIE)
         media = scope["type"] == "http" and scope["path"].startswith(MEDIA)
         if media and not self.owners.allows(scope["path"], browser):
             refused = PlainTextResponse(

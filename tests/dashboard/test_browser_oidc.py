@@ -4,6 +4,7 @@ a user (hr) or a roster employee with reports (a manager nobody added); each sig
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -71,6 +72,11 @@ def test_hr_signs_in_by_the_email_claim_and_reaches_people(served: Server, page:
     page.get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", name="People · c1")).to_be_visible()
     expect(page.get_by_role("link", name="Audit")).to_have_count(0)
+    page.get_by_role("link", name="Reminders").click()
+    page.get_by_text("Delivered, not opened", exact=True).click()
+    with page.expect_download() as started:  # beside Streamlit's own sign-in cookie
+        page.get_by_role("button", name=re.compile("Download unopened.csv")).click()
+    assert "s1@corp.example" in started.value.path().read_text()
     assert ("hr@corp.example", "sign_in") in sign_ins(served)
 
 
