@@ -11,6 +11,7 @@ from core.database import Database, shared
 from core.errors import UserError
 from core.settings import current_settings
 from core.users import Viewer
+from dashboard import words
 
 KEPT = "viewer_email"  # only the email is kept: role and team are read afresh every run
 OIDC_AUDITED = "oidc_audited"  # the email whose OIDC sign-in this session has audited
@@ -157,7 +158,7 @@ def _shared_password_form() -> None:
 def _sign_out_button(found: Viewer) -> None:
     if found is ADMIN and not current_settings().dashboard_password.get_secret_value():
         return  # nobody signed in: there is nothing to sign out of
-    st.sidebar.caption(f"Signed in as {found.email} ({found.role})")
+    st.sidebar.caption(f"Signed in as {words.md(found.email)} ({found.role})")
     if st.sidebar.button("Sign out"):
         for key in (KEPT, "viewer", "signed_in", OIDC_AUDITED):
             st.session_state.pop(key, None)
