@@ -22,7 +22,7 @@ from core import metrics, retention
 from core.database import Database, close_shared, shared
 from core.send_runner import JOB_FINISHED, Runner
 from core.settings import Settings, install_settings
-from mailpulse import admin, alerts
+from mailpulse import admin, alerts, connections
 from mailpulse.admin import AdminAccess
 from receiver.app import create_app
 
@@ -133,8 +133,8 @@ class Server(uvicorn.Server):
 
 
 def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) -> None:
-    # No access log: every SendGrid post would be a line; /api/metrics counts them instead.
-    config = uvicorn.Config(build(settings, host, port), host=host, port=port, access_log=False)
+    app = build(settings, host, port)
+    config = connections.config(app, host, port, settings.header_timeout_seconds)
     Server(config, on_ready=lambda: say(where(host, port))).run()
 
 
