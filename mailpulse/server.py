@@ -27,17 +27,24 @@ from mailpulse.admin import AdminAccess
 from receiver.app import create_app
 
 DASHBOARD = Path(dashboard.__file__).resolve().parent / "app.py"
+ROSTER_UPLOAD_MB = 32  # a 100k-employee roster CSV is ~10 MiB; completions files are smaller
 STREAMLIT_OPTIONS = {
     "client.toolbarMode": "viewer",  # no "Deploy" button: this is a product, not a notebook
     "browser.gatherUsageStats": False,
     "server.headless": True,
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,
+    "server.maxUploadSize": ROSTER_UPLOAD_MB,
 }
+WILDCARDS = {"", "0.0.0.0", "::"}
 
 
 def build(settings: Settings, host: str, port: int) -> st.App:
     install_settings(settings)
     for key, value in STREAMLIT_OPTIONS.items():
         streamlit_config.set_option(key, value)
+    # A DNS-rebinding page names its own host: the dashboard's websocket refuses it.
+    streamlit_config.set_option("server.allowedHosts", allowed_hosts(settings, host))
     database = shared(settings.db)
     access = AdminAccess.publish(settings.admin_file, f"{local_url(host, port)}/api/admin")
     receiver = admin.attach(create_app(settings, database), access)
@@ -63,6 +70,19 @@ def build(settings: Settings, host: str, port: int) -> st.App:
 
     api_first = Middleware(ApiFirst, api=receiver, prefix="/api")
     return st.App(str(DASHBOARD), middleware=[api_first], lifespan=lifespan)
+
+
+def allowed_hosts(settings: Settings, host: str) -> list[str]:
+    """The names a browser may reach the dashboard by: loopback, the address bound (unless a
+    wildcard) and MAILPULSE_ALLOWED_HOSTS (comma-separated; `*.example.com` for subdomains)."""
+    named = [name.strip() for name in settings.allowed_hosts.split(",") if name.strip()]
+    if host in WILDCARDS and not named:
+        logging.getLogger(__name__).warning(
+            "Bound to all interfaces with no MAILPULSE_ALLOWED_HOSTS: the dashboard answers "
+            "browsers on loopback only; set it to the names browsers use."
+        )
+    bound = [] if host in WILDCARDS or is_loopback(host) else [host]
+    return ["localhost", "127.0.0.1", "::1", *bound, *named]
 
 
 FIRST_RETENTION_CHECK_SECONDS = 600
