@@ -12,6 +12,7 @@ from core.database import Database
 from core.metrics import Metrics
 from core.settings import Settings
 from receiver import completions, errors, health, teams, token, webhook
+from receiver.backoff import LoginBackoff
 from receiver.gate import WebhookGate
 from receiver.limits import TOKEN_BODY_BYTES, TOKEN_PATH, Limits
 from receiver.oauth import Tokens
@@ -26,6 +27,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.login_backoff = LoginBackoff()
     if database:
         _attach(app, database)
     app.add_middleware(WebhookGate)
