@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import resource
+from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -21,9 +22,8 @@ HEADER_BYTES = 64 * 1024  # request line and headers; a browser with its cookies
 KEEP_ALIVE_SECONDS = 5
 BACKLOG = 2048
 RESERVED_FILES = 256  # descriptors kept for the database, logs, the send runner's connections
-TOO_SLOW = orjson.dumps(
-    {"error": "request_timeout", "error_description": "The request headers came too slowly."}
-)
+TOO_SLOW = (408, "request_timeout", "The request headers came too slowly.")
+TOO_LARGE = (431, "headers_too_large", f"The request line and headers exceed {HEADER_BYTES} bytes.")
 
 
 class HeaderDeadline(H11Protocol):
@@ -58,13 +58,26 @@ class HeaderDeadline(H11Protocol):
 
     def _too_slow(self) -> None:
         self._timer = None
+        self._refuse(*TOO_SLOW)
+
+    def send_400_response(self, msg: str) -> None:
+        """h11 refused the request; say so precisely when it is the headers' size."""
+        if len(self.conn.trailing_data[0]) > HEADER_BYTES:
+            self._refuse(*TOO_LARGE)
+        else:
+            super().send_400_response(msg)
+
+    def _refuse(self, status: int, error: str, description: str) -> None:
+        """Answers outside h11 (whose state forbids a response before a request) and closes."""
         if self.transport.is_closing():
             return
+        body = orjson.dumps({"error": error, "error_description": description})
         head = (
-            "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
-            f"content-length: {len(TOO_SLOW)}\r\nconnection: close\r\n\r\n"
+            f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+            f"content-type: application/json\r\ncontent-length: {len(body)}\r\n"
+            "connection: close\r\n\r\n"
         )
-        self.transport.write(head.encode() + TOO_SLOW)
+        self.transport.write(head.encode() + body)
         self.transport.close()
 
 

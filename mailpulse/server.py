@@ -25,9 +25,10 @@ from core.settings import Settings, install_settings
 from mailpulse import admin, alerts, connections
 from mailpulse.admin import AdminAccess
 from receiver.app import create_app
+from receiver.limits import Limits
 
 DASHBOARD = Path(dashboard.__file__).resolve().parent / "app.py"
-ROSTER_UPLOAD_MB = 32  # a 100k-employee roster CSV is ~10 MiB; completions files are smaller
+ROSTER_UPLOAD_MB = 32  # a 100k-employee roster CSV is ~10 MiB; Streamlit adds 1 MiB of framing
 STREAMLIT_OPTIONS = {
     "client.toolbarMode": "viewer",  # no "Deploy" button: this is a product, not a notebook
     "browser.gatherUsageStats": False,
@@ -68,8 +69,10 @@ def build(settings: Settings, host: str, port: int) -> st.App:
             sender.stop()
             close_shared(settings.db)
 
-    api_first = Middleware(ApiFirst, api=receiver, prefix="/api")
-    return st.App(str(DASHBOARD), middleware=[api_first], lifespan=lifespan)
+    api_first = Middleware(ApiFirst, api=receiver, prefix="/api")  # /api has its own limits
+    limits = Middleware(Limits, caps={}, default_cap=(ROSTER_UPLOAD_MB + 1) * 2**20,
+                        body_seconds=settings.body_timeout_seconds)  # fmt: skip
+    return st.App(str(DASHBOARD), middleware=[api_first, limits], lifespan=lifespan)
 
 
 def allowed_hosts(settings: Settings, host: str) -> list[str]:

@@ -64,7 +64,8 @@ def test_headers_far_larger_than_the_cap_are_refused(server: Server) -> None:
                 break
             sock.sendall(b"x" * 4096)
         received = answer(sock)
-    assert received.startswith(b"HTTP/1.1 400 ")
+    assert received.startswith(b"HTTP/1.1 431 ")
+    assert b"headers_too_large" in received
 
 
 def test_signed_posts_are_answered_while_a_thousand_stalled_connections_are_open(
@@ -77,3 +78,23 @@ def test_signed_posts_are_answered_while_a_thousand_stalled_connections_are_open
     with stalled(server, STALLED) as sockets:
         assert genuine_codes(server, token, key, 20) == [200] * 20
         assert answer(sockets[0]).startswith(b"HTTP/1.1 408 ")  # and they are cut off in time
+
+
+def status_line(server: Server, request: bytes) -> bytes:
+    with connect(server) as sock:
+        sock.sendall(request)
+        return sock.recv(4096).split(b"\r\n")[0]
+
+
+def test_the_dashboard_refuses_a_body_larger_than_an_upload_before_reading_it(
+    server: Server,
+) -> None:
+    declared = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 67108864\r\n\r\n"
+    assert status_line(server, declared).startswith(b"HTTP/1.1 413 ")
+
+
+def test_the_api_keeps_its_own_limits_beside_the_dashboards(server: Server) -> None:
+    """The admin API takes a roster larger than an upload, once its caller is known."""
+    declared = (b"POST /api/admin/commands/roster_import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Length: 40000000\r\n\r\n")  # fmt: skip
+    assert status_line(server, declared).startswith(b"HTTP/1.1 403 ")
