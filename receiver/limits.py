@@ -22,7 +22,7 @@ TOKEN_PATH = "/oauth/token"
 TOKEN_BODY_BYTES = 4 * 1024  # grant_type, client id, secret and scope: a few hundred bytes
 MAX_HEADERS = 100  # a browser sends ~20, SendGrid ~10
 LARGE_BODY_BYTES = 1024 * 1024
-LARGE_BODIES = 8  # read at once: 8 x the 8 MiB webhook cap is the most bodies hold in memory
+LARGE_BODIES = 8  # read at once: 8 x the 8 MiB webhook cap (the admin cap only past its secret)
 RETRY_AFTER_SECONDS = 5
 OUTCOMES = {413: "too_large", 408: "too_slow", 431: "too_many_headers", 503: "busy"}
 
