@@ -100,10 +100,12 @@ def config(app: Any, host: str, port: int, header_seconds: float, **options: Any
 
 def open_file_limit() -> int:
     """Raises this process's open-file limit to its hard limit (a stock 1,024 would let ~1,000
-    stalled connections starve SendGrid), and returns it."""
+    stalled connections starve SendGrid), and returns the limit now in force."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY:
-        hard = max(soft, 65_536)
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    return hard
+    wanted = 65_536 if hard == resource.RLIM_INFINITY else hard
+    if soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):  # a system that caps it lower: keep what it gave
+            return soft
+    return max(soft, wanted)

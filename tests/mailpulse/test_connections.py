@@ -19,6 +19,7 @@ from simulator.credentials import Signer
 
 HEADER_SECONDS = 2
 STALLED = 1_100
+STOCK_FILES = 1_024  # the usual soft open-file limit: fewer than STALLED
 
 
 @pytest.fixture
@@ -31,7 +32,12 @@ def server(tmp_path: Path, key: Signer) -> Iterator[Server]:
     running = Server(tmp_path)
     running.env["MAILPULSE_HEADER_TIMEOUT_SECONDS"] = str(HEADER_SECONDS)
     running.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public_key
-    running.start()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, STOCK_FILES), hard))
+    try:
+        running.start()  # inheriting the stock limit, which it raises
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     yield running
     running.stop()
 
