@@ -18,7 +18,7 @@ import httpx
 
 from bench.machine import machine, peak_rss_mb
 from harness.server import Server, rss_mb
-from harness.slowloris import genuine_codes, stalled
+from harness.slowloris import genuine_codes, stalled, stock_file_limit
 from mailpulse.connections import open_file_limit
 from mailpulse.remote import SECRET_HEADER
 from simulator.credentials import Signer
@@ -91,6 +91,9 @@ def send_big(server: Server, path: str, headers: dict[str, str], chunked: bool) 
 
 
 def slowloris(server: Server, key: Signer) -> str:
+    server.stop()
+    with stock_file_limit():
+        server.start()  # with the usual 1,024 files, fewer than the stalled connections
     open_file_limit()  # this process holds the stalled ends
     token = server.token()
     with stalled(server, STALLED):

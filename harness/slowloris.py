@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,19 @@ from harness.floods import batch
 from harness.server import Server
 from simulator.credentials import Signer
 
+STOCK_FILES = 1_024  # the usual soft open-file limit
 PARTIAL = b"POST /api/webhooks/sendgrid HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+
+
+@contextmanager
+def stock_file_limit() -> Iterator[None]:
+    """Processes started inside inherit the usual soft open-file limit, not this machine's."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, STOCK_FILES), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 @contextmanager

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from harness.server import Server
-from harness.slowloris import PARTIAL, answer, genuine_codes, stalled
+from harness.slowloris import PARTIAL, answer, genuine_codes, stalled, stock_file_limit
 from mailpulse.connections import HEADER_BYTES, open_file_limit
 from simulator.credentials import Signer
 
 HEADER_SECONDS = 2
 STALLED = 1_100
-STOCK_FILES = 1_024  # the usual soft open-file limit: fewer than STALLED
 
 
 @pytest.fixture
@@ -32,12 +31,8 @@ def server(tmp_path: Path, key: Signer) -> Iterator[Server]:
     running = Server(tmp_path)
     running.env["MAILPULSE_HEADER_TIMEOUT_SECONDS"] = str(HEADER_SECONDS)
     running.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = key.public_key
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, STOCK_FILES), hard))
-    try:
-        running.start()  # inheriting the stock limit, which it raises
-    finally:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    with stock_file_limit():
+        running.start()  # fewer files than STALLED connections, until it raises its limit
     yield running
     running.stop()
 
