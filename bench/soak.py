@@ -1,10 +1,11 @@
 """The long robustness run, by hand: SIGKILLs under signed ingest, a flood, reads during writes.
 
-    python -m bench.soak [--kills 20] [--flood 20000] [--batches 300]
+    python -m bench.soak [--kills 20] [--flood 20000] [--batches 300] [--only SECTION ...]
 
 Prints kills survived, batches acknowledged, events lost (must be 0), batches stored in part
 (must be 0); forged events stored (must be 0), the flood's rate and the genuine ingest beside it
-(must keep half its rate); ingest p99 alone and beside two readers looping reports (bound: 2x).
+(must keep half its rate); ingest p99 alone and beside two readers looping reports (bound: 2x);
+and what attacks cost (bench/attacks.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench import attacks
 from bench.load import bodies, post_all
 from harness.crashes import kill_rounds, stored_keys
 from harness.floods import forge, forgeries_stored, genuine_rate, send_all
@@ -25,6 +27,7 @@ from harness.server import Server, rss_mb
 from simulator.credentials import Signer
 
 CLIENTS, EMPLOYEES = 4, 20_000
+SECTIONS = ["crashes", "flood", "reads", "attacks"]
 
 
 def crashes(kills: int) -> None:
@@ -123,10 +126,17 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--flood", type=int, default=20_000)
     parser.add_argument("--batches", type=int, default=300, help="1000-event batches per run")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=SECTIONS,
+                        help="run only these sections")  # fmt: skip
     args = parser.parse_args()
-    crashes(args.kills)
-    flood(args.flood)
-    reads_during_writes(args.batches)
+    sections = {
+        "crashes": lambda: crashes(args.kills),
+        "flood": lambda: flood(args.flood),
+        "reads": lambda: reads_during_writes(args.batches),
+        "attacks": attacks.run,
+    }
+    for name in args.only:
+        sections[name]()
 
 
 if __name__ == "__main__":

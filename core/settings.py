@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     signature_max_age_seconds: int = 90_000
     token_ttl_seconds: int = 3600
     max_body_bytes: int = 8 * 1024 * 1024
+    # What a slow client may hold (README, "Limits"); the hosts a browser may name the server by
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 60.0
+    allowed_hosts: str = ""
     campaign_field: str = "campaign"
     employee_field: str = "employee_id"
     bot_click_seconds: int = 60

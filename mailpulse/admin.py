@@ -11,9 +11,10 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Request
+import orjson
+from fastapi import APIRouter, Depends, FastAPI, Request
 
 from core.clients import digest
 from core.errors import UserError
@@ -24,6 +25,7 @@ from receiver.dependencies import DatabaseDep, SettingsDep
 from receiver.errors import ApiError
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+BODY_BYTES = 64 * 1024 * 1024  # a roster import carries the CSV: 100k employees are ~10 MiB
 router = APIRouter()
 
 
@@ -53,6 +55,7 @@ class AdminAccess:
 def attach(app: FastAPI, access: AdminAccess) -> FastAPI:
     """The receiver's app with the admin API beside its own routes, under the same prefix."""
     app.state.admin = access
+    app.state.body_caps["/admin/"] = BODY_BYTES
     app.include_router(router)
     return app
 
@@ -70,11 +73,10 @@ async def _admin_caller(request: Request) -> None:
     "/admin/commands/{name}", dependencies=[Depends(_admin_caller)], include_in_schema=False
 )
 async def run_command(
-    name: str,
-    db: DatabaseDep,
-    settings: SettingsDep,
-    arguments: Annotated[dict[str, Any], Body()] = {},  # noqa: B006 (FastAPI copies it)
+    name: str, request: Request, db: DatabaseDep, settings: SettingsDep
 ) -> dict[str, Any]:
+    # Read here, after `_admin_caller`: FastAPI reads a Body() parameter before dependencies.
+    arguments = await _arguments(request)
     command = COMMANDS.get(name)
     if command is None:
         raise ApiError(404, "unknown_command", f"There is no command named {name!r}.")
@@ -88,3 +90,14 @@ async def run_command(
     except UserError as exc:
         raise ApiError(400, "command_failed", str(exc)) from None
     return {"result": result}
+
+
+async def _arguments(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    try:
+        arguments = orjson.loads(body) if body else {}
+    except orjson.JSONDecodeError:
+        raise ApiError(400, "invalid_request", "The arguments are not valid JSON.") from None
+    if not isinstance(arguments, dict):
+        raise ApiError(400, "invalid_request", "The arguments must be a JSON object.")
+    return arguments

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from core import clients, keys, roster, sources
 from core.database import Database, DatabaseBusy
 from core.errors import UserError
 from core.settings import Settings
+from mailpulse import connections
 from mailpulse.server import Server, build, local_url
 from simulator.company import Company, build_company, roster_csv
 from simulator.credentials import Signer
@@ -65,12 +65,12 @@ def run(settings: Settings, options: DemoOptions, report: Report) -> Progress | 
     url = local_url(options.host, options.port)
     live = _Live(demo, company, client, signer, options, url, report)
     server = Server(
-        uvicorn.Config(
+        connections.config(
             build(demo, options.host, options.port),
-            host=options.host,
-            port=options.port,
-            log_level="warning",
-            access_log=False,  # the demo reports its own progress
+            options.host,
+            options.port,
+            demo.header_timeout_seconds,
+            log_level="warning",  # the demo reports its own progress
         ),
         on_ready=lambda: report(ready_text(url, options.db)),
         before_exit=live.stop,

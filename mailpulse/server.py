@@ -22,23 +22,31 @@ from core import metrics, retention
 from core.database import Database, close_shared, shared
 from core.send_runner import JOB_FINISHED, Runner
 from core.settings import Settings, install_settings
-from mailpulse import admin, alerts
+from mailpulse import admin, alerts, connections
 from mailpulse.admin import AdminAccess
 from mailpulse.media_owners import MediaOwners
 from receiver.app import create_app
+from receiver.limits import Limits
 
 DASHBOARD = Path(dashboard.__file__).resolve().parent / "app.py"
+ROSTER_UPLOAD_MB = 32  # a 100k-employee roster CSV is ~10 MiB; Streamlit adds 1 MiB of framing
 STREAMLIT_OPTIONS = {
     "client.toolbarMode": "viewer",  # no "Deploy" button: this is a product, not a notebook
     "browser.gatherUsageStats": False,
     "server.headless": True,
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,
+    "server.maxUploadSize": ROSTER_UPLOAD_MB,
 }
+WILDCARDS = {"", "0.0.0.0", "::"}
 
 
 def build(settings: Settings, host: str, port: int) -> st.App:
     install_settings(settings)
     for key, value in STREAMLIT_OPTIONS.items():
         streamlit_config.set_option(key, value)
+    # A DNS-rebinding page names its own host: the dashboard's websocket refuses it.
+    streamlit_config.set_option("server.allowedHosts", allowed_hosts(settings, host))
     database = shared(settings.db)
     access = AdminAccess.publish(settings.admin_file, f"{local_url(host, port)}/api/admin")
     receiver = admin.attach(create_app(settings, database), access)
@@ -62,8 +70,24 @@ def build(settings: Settings, host: str, port: int) -> st.App:
             sender.stop()
             close_shared(settings.db)
 
-    middleware = [Middleware(ApiFirst, api=receiver, prefix="/api"), Middleware(MediaOwners)]
+    api_first = Middleware(ApiFirst, api=receiver, prefix="/api")  # /api has its own limits
+    limits = Middleware(Limits, caps={}, default_cap=(ROSTER_UPLOAD_MB + 1) * 2**20,
+                        body_seconds=settings.body_timeout_seconds)  # fmt: skip
+    middleware = [api_first, limits, Middleware(MediaOwners)]
     return st.App(str(DASHBOARD), middleware=middleware, lifespan=lifespan)
+
+
+def allowed_hosts(settings: Settings, host: str) -> list[str]:
+    """The names a browser may reach the dashboard by: loopback, the address bound (unless a
+    wildcard) and MAILPULSE_ALLOWED_HOSTS (comma-separated; `*.example.com` for subdomains)."""
+    named = [name.strip() for name in settings.allowed_hosts.split(",") if name.strip()]
+    if host in WILDCARDS and not named:
+        logging.getLogger(__name__).warning(
+            "Bound to all interfaces with no MAILPULSE_ALLOWED_HOSTS: the dashboard answers "
+            "browsers on loopback only; set it to the names browsers use."
+        )
+    bound = [] if host in WILDCARDS or is_loopback(host) else [host]
+    return ["localhost", "127.0.0.1", "::1", *bound, *named]
 
 
 FIRST_RETENTION_CHECK_SECONDS = 600
@@ -134,8 +158,8 @@ class Server(uvicorn.Server):
 
 
 def serve(settings: Settings, host: str, port: int, say: Callable[[str], None]) -> None:
-    # No access log: every SendGrid post would be a line; /api/metrics counts them instead.
-    config = uvicorn.Config(build(settings, host, port), host=host, port=port, access_log=False)
+    app = build(settings, host, port)
+    config = connections.config(app, host, port, settings.header_timeout_seconds)
     Server(config, on_ready=lambda: say(where(host, port))).run()
 
 

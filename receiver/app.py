@@ -12,7 +12,9 @@ from core.database import Database
 from core.metrics import Metrics
 from core.settings import Settings
 from receiver import completions, errors, health, teams, token, webhook
+from receiver.backoff import LoginBackoff
 from receiver.gate import WebhookGate
+from receiver.limits import TOKEN_BODY_BYTES, TOKEN_PATH, Limits
 from receiver.oauth import Tokens
 
 
@@ -25,9 +27,18 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.login_backoff = LoginBackoff()
     if database:
         _attach(app, database)
     app.add_middleware(WebhookGate)
+    app.state.body_caps = {TOKEN_PATH: TOKEN_BODY_BYTES}  # others may add theirs (the admin API)
+    app.add_middleware(
+        Limits,
+        caps=app.state.body_caps,
+        default_cap=settings.max_body_bytes,
+        body_seconds=settings.body_timeout_seconds,
+        metrics=app.state.metrics,
+    )
     app.add_exception_handler(errors.ApiError, errors.render)
     app.add_exception_handler(RequestValidationError, errors.render_validation)
     for module in (token, webhook, health, completions, teams):

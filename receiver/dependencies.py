@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from core.database import Database
 from core.metrics import Metrics
 from core.settings import Settings
+from receiver.backoff import LoginBackoff
 from receiver.oauth import Tokens
 
 
@@ -32,7 +33,12 @@ async def _metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
+async def _backoff(request: Request) -> LoginBackoff:
+    return request.app.state.login_backoff
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 DatabaseDep = Annotated[Database, Depends(_database)]
 TokensDep = Annotated[Tokens, Depends(_tokens)]
 MetricsDep = Annotated[Metrics, Depends(_metrics)]
+BackoffDep = Annotated[LoginBackoff, Depends(_backoff)]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+from collections import Counter
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus
 
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from receiver.dependencies import MetricsDep, TokensDep
+from receiver.dependencies import BackoffDep, MetricsDep, TokensDep
 from receiver.errors import ApiError
 
 router = APIRouter()
@@ -47,7 +49,9 @@ TOKEN_BODY = {
 
 
 @router.post("/oauth/token", openapi_extra={"requestBody": TOKEN_BODY})
-async def token(request: Request, tokens: TokensDep, metrics: MetricsDep) -> JSONResponse:
+async def token(
+    request: Request, tokens: TokensDep, metrics: MetricsDep, backoff: BackoffDep
+) -> JSONResponse:
     form = await _form(request)
     basic = _basic_credentials(request.headers.get("authorization"))
     body_id, body_secret = form.get("client_id"), form.get("client_secret")
@@ -68,7 +72,10 @@ async def token(request: Request, tokens: TokensDep, metrics: MetricsDep) -> JSO
     roles = await run_in_threadpool(tokens.login, client_id, secret)  # the loop never waits
     if roles is None:
         metrics.auth_failure("invalid_client")
+        peer = request.client.host if request.client else "an unknown peer"
+        await asyncio.sleep(backoff.failed(client_id, peer))
         raise invalid_client()
+    backoff.succeeded(client_id)
     _check_scope(form.get("scope"), roles)
     access_token = await run_in_threadpool(tokens.issue, client_id, roles)
     if access_token is None:  # revoked between its login and its token
@@ -80,9 +87,16 @@ async def token(request: Request, tokens: TokensDep, metrics: MetricsDep) -> JSO
     )
 
 
+@router.api_route(
+    "/oauth/token", methods=["GET", "HEAD", "PUT", "PATCH", "DELETE"], include_in_schema=False
+)
+async def token_wrong_method() -> None:
+    raise ApiError(405, "invalid_request", "Ask for a token with POST.", {"Allow": "POST"})
+
+
 async def _form(request: Request) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
+    body = await request.body()  # at most a few KiB (receiver.limits)
     if content_type == "application/json":
         try:
             data = orjson.loads(body)
@@ -92,10 +106,23 @@ async def _form(request: Request) -> dict[str, Any]:
             raise ApiError(400, "invalid_request", "The JSON body must be an object.")
         return data
     if content_type in ("application/x-www-form-urlencoded", ""):
-        return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        return _urlencoded(body)
     raise ApiError(
         400, "invalid_request", "Send the body as application/x-www-form-urlencoded or JSON."
     )
+
+
+def _urlencoded(body: bytes) -> dict[str, str]:
+    try:
+        pairs = parse_qsl(body.decode(), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_request", "The form body is not UTF-8.") from None
+    repeated = sorted(name for name, n in Counter(name for name, _ in pairs).items() if n > 1)
+    if repeated:  # RFC 6749 §3.2: parameters must not be included more than once
+        raise ApiError(
+            400, "invalid_request", f"Send each parameter once; repeated: {', '.join(repeated)}."
+        )
+    return dict(pairs)
 
 
 def _basic_credentials(header: str | None) -> tuple[str, str] | None:

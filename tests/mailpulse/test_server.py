@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,10 @@ import httpx
 import pytest
 
 from core.database import Database
+from core.settings import Settings
 from harness.server import ROOT, Server
+from mailpulse.server import STREAMLIT_OPTIONS, allowed_hosts
+from simulator.company import build_company, roster_csv
 from tests.conftest import fixture_bytes
 
 
@@ -105,3 +109,37 @@ def test_the_readmes_curl_session_posts_the_sample_batch(server: Server) -> None
         "duplicates": 1,
         "quarantined": 0,
     }
+
+
+def websocket_status(server: Server, host: str) -> bytes:
+    """The status line answering a browser's opening of the dashboard's websocket from a page
+    at `host` (a DNS-rebinding page names its own host, and is its own origin)."""
+    request = (
+        f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n"
+        "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: streamlit\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        return sock.recv(4096).split(b"\r\n")[0]
+
+
+def test_the_dashboard_refuses_a_dns_rebinding_host_and_origin(server: Server) -> None:
+    assert b" 101 " in websocket_status(server, f"127.0.0.1:{server.port}")
+    assert b" 101 " in websocket_status(server, f"localhost:{server.port}")
+    assert b" 101 " not in websocket_status(server, f"rebind.example:{server.port}")
+
+
+def test_allowed_hosts_are_loopback_the_address_bound_and_the_setting(tmp_path: Path) -> None:
+    settings = Settings(db=tmp_path / "m.duckdb", allowed_hosts="hr.example, *.corp.example",
+                        _env_file=None)  # fmt: skip
+    loopback = ["localhost", "127.0.0.1", "::1"]
+    assert allowed_hosts(settings, "10.1.2.3") == [*loopback, "10.1.2.3", "hr.example",
+                                                   "*.corp.example"]  # fmt: skip
+    assert allowed_hosts(settings, "0.0.0.0") == [*loopback, "hr.example", "*.corp.example"]
+
+
+def test_a_roster_of_100k_employees_fits_the_upload_cap_twice_and_no_more_than_64_mb() -> None:
+    size = len(roster_csv(build_company(100_000)).encode())
+    assert 2 * size < STREAMLIT_OPTIONS["server.maxUploadSize"] * 2**20 <= 64 * 2**20
+    assert STREAMLIT_OPTIONS["server.enableXsrfProtection"] is True

@@ -1,5 +1,7 @@
 import base64
+import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from core import clients
@@ -149,3 +151,55 @@ def test_revoking_one_client_leaves_the_tokens_of_others_working(api: TestClient
     clients.revoke(api.app.state.database, "first")
     assert post_batch(api, first, b"[]").status_code == 401
     assert post_batch(api, second, b"[]").status_code == 200
+
+
+def test_a_repeated_grant_type_is_an_invalid_request(api: TestClient) -> None:
+    new = create_client(api)
+    response = api.post(
+        "/oauth/token",
+        content=b"grant_type=client_credentials&grant_type=client_credentials",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        auth=(new.client_id, new.client_secret),
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": "Send each parameter once; repeated: grant_type.",
+    }
+
+
+def test_another_method_is_405_in_rfc_6749_shape(api: TestClient) -> None:
+    response = api.get("/oauth/token")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_an_oversized_field_is_413_in_rfc_6749_shape(api: TestClient) -> None:
+    new = create_client(api)
+    form = {"grant_type": "client_credentials", "client_id": new.client_id, "scope": "x" * 5000}
+    response = api.post("/oauth/token", data=form)
+    assert response.status_code == 413
+    assert set(response.json()) == {"error", "error_description"}
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_failed_logins_slow_down_and_are_logged_but_a_right_secret_is_not_delayed(
+    api: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    new, free = create_client(api), api.app.state.login_backoff.free
+    took = []
+    for _ in range(free + 2):
+        started = time.perf_counter()
+        response = api.post("/oauth/token", data={"grant_type": "client_credentials"},
+                            auth=(new.client_id, "wrong-secret"))  # fmt: skip
+        took.append(time.perf_counter() - started)
+        assert response.status_code == 401
+    assert max(took[:free]) < 0.2 and took[free] >= 0.25 and took[free + 1] >= 0.5
+    started = time.perf_counter()
+    get_token(api, new)
+    assert time.perf_counter() - started < 0.2
+    lines = [r.getMessage() for r in caplog.records if r.name == "receiver.backoff"]
+    assert len(lines) == free + 2
+    assert new.client_id in lines[-1] and "testclient" in lines[-1]
+    assert "wrong-secret" not in caplog.text
