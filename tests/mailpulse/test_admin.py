@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import orjson
@@ -12,6 +11,7 @@ from starlette.types import Message
 
 from core.database import Database
 from core.settings import Settings
+from harness.asgi import run
 from mailpulse import admin
 from mailpulse.admin import AdminAccess
 from mailpulse.remote import SECRET_HEADER
@@ -46,7 +46,7 @@ def call(app: FastAPI, peer: str, secret: str) -> tuple[int, dict, int]:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run(app, scope, receive, send)
     return sent[0]["status"], orjson.loads(sent[1]["body"]), len(reads)
 
 

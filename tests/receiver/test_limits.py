@@ -7,6 +7,7 @@ import json
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
+from harness.asgi import run
 from receiver.limits import LARGE_BODIES, LARGE_BODY_BYTES, MAX_HEADERS, TOKEN_BODY_BYTES, Limits
 
 MIB = 1024 * 1024
@@ -79,21 +80,21 @@ def test_too_many_headers_are_refused_with_431(api: TestClient) -> None:
 
 
 def test_a_chunked_body_is_cut_off_as_soon_as_it_passes_its_cap() -> None:
-    status, _, body = asyncio.run(call(limits(), scope("/small"), chunks(b"x" * 600, b"x" * 600)))
+    status, _, body = run(call, limits(), scope("/small"), chunks(b"x" * 600, b"x" * 600))
     assert status == 413
     assert json.loads(body)["error_description"] == "The body exceeds 1000 bytes."
 
 
 def test_a_body_that_does_not_arrive_within_its_deadline_is_answered_408() -> None:
     dripping = chunks(b"[", b"1", pause=0.1, ends=False)
-    status, headers, body = asyncio.run(call(limits(0.2), scope(), dripping))
+    status, headers, body = run(call, limits(0.2), scope(), dripping)
     assert status == 408
     assert json.loads(body)["error"] == "request_timeout"
     assert headers["connection"] == "close"
 
 
 def test_a_body_within_its_cap_and_deadline_reaches_the_app() -> None:
-    status, _, body = asyncio.run(call(limits(), scope(), chunks(b"x" * MIB, b"x" * MIB)))
+    status, _, body = run(call, limits(), scope(), chunks(b"x" * MIB, b"x" * MIB))
     assert (status, body) == (200, str(2 * MIB).encode())
 
 
@@ -113,7 +114,7 @@ def test_one_large_body_more_than_the_bound_is_answered_503_with_retry_after() -
             task.cancel()
         return [one_more, small]
 
-    (status, headers, body), small = asyncio.run(flood())
+    (status, headers, body), small = run(flood)
     assert status == 503 and headers["retry-after"] == "5"
     assert json.loads(body)["error"] == "temporarily_unavailable"
     assert small[0] == 200
