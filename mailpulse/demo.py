@@ -93,7 +93,7 @@ def run(settings: Settings, options: DemoOptions, report: Report) -> Progress | 
     client, invitation = prepare_database(demo, company, clock.now())
     url = local_url(options.host, options.port)
     live = _Live(demo, client, signer, clock, url, report)
-    feed = CampaignFeed(company, clock, live.simulation, _fields(demo), options.seed)
+    feed = CampaignFeed(company, clock, live.simulation.add, _fields(demo), options.seed)
     mail_send.on_accepted = feed.accepted
     JOB_FINISHED.append(lambda job: live.job_finished(job, invitation))
     server = Server(

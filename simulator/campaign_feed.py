@@ -13,19 +13,20 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from simulator import shapes
 from simulator.company import Company
 from simulator.mailsend import Accepted
-from simulator.simulation import Simulation
-from simulator.story import Campaign, Fields, Writer
-from simulator.timeline import place
+from simulator.story import Campaign, Fields, Script, Writer
+from simulator.timeline import Completion, Timed, place
 
 EPOCH = datetime(1970, 1, 1)  # the feed's story seconds are epoch seconds (naive UTC)
 PROCESSING_SECONDS = 20.0  # SendGrid works through one request's recipients within seconds
 LINK = "[%survey_link%]"  # the survey link's substitution tag in the product's requests
+Add = Callable[[list[Timed], list[Completion]], None]
 
 
 class CampaignClock:
@@ -68,17 +69,12 @@ class CampaignClock:
 
 class CampaignFeed:
     """`accepted` is the fake Mail Send API's hook: each personalization's events, and its
-    completion, go to `simulation`."""
+    completion, go to `add` (`Simulation.add`)."""
 
     def __init__(
-        self,
-        company: Company,
-        clock: CampaignClock,
-        simulation: Simulation,
-        fields: Fields,
-        seed: int = 2025,
+        self, company: Company, clock: CampaignClock, add: Add, fields: Fields, seed: int = 2025
     ) -> None:
-        self.clock, self.simulation, self.fields = clock, simulation, fields
+        self.clock, self.add, self.fields = clock, add, fields
         self.people = {e.employee_id: e for e in company.employees}
         self._rng = random.Random(seed)
         self._writer = Writer(self._rng, Campaign(), company.gateway_department, EPOCH, fields)
@@ -91,11 +87,11 @@ class CampaignFeed:
                 place(script, self.clock.wall, self._rng)
                 for script in self._scripts(accepted, sent)
             ]
-        self.simulation.add(
-            (t for events, _ in placed for t in events), (c for _, done in placed for c in done)
+        self.add(
+            [t for events, _ in placed for t in events], [c for _, done in placed for c in done]
         )
 
-    def _scripts(self, accepted: Accepted, sent: float) -> list[Any]:
+    def _scripts(self, accepted: Accepted, sent: float) -> list[Script]:
         scripts = []
         common = {"category": accepted.body.get("categories", [])}
         if "asm" in accepted.body:
