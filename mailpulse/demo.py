@@ -275,9 +275,13 @@ class _Live:
             self.last, previous = simulation.progress(), self.last
             story = datetime.fromtimestamp(self.clock.story(), UTC)
             self.report(describe(self.last, previous, story))
-            if self.last.finished and self.clock.live and not told:
+            if self.last.caught_up and self.clock.live and not told:
                 told = True
-                self.report("Every event due so far is posted; the dashboard stays up.")
+                self.report(
+                    f"The campaign until now is posted ({self.last.events_due:,} events since "
+                    f"{self.clock.sent_at:%a %H:%M} UTC); "
+                    "the rest arrives as it happens."
+                )
         simulation.stop()
         self.last = simulation.progress()
         self.report(summary(self.last))

@@ -36,7 +36,7 @@ class CampaignClock:
     def __init__(self, sent_at: datetime, speed: float, start: float | None = None) -> None:
         if speed <= 0:
             raise ValueError("The speed must be positive.")
-        self.start = time.time() if start is None else start
+        self.sent_at, self.start = sent_at, time.time() if start is None else start
         self.behind = self.start - sent_at.timestamp()
         if self.behind < 0:
             raise ValueError("The invitation must go out before the demo starts.")

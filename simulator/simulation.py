@@ -33,11 +33,14 @@ class Progress:
     completions_total: int
     completion_error: str
     sendgrid: Counters
+    at: float  # epoch seconds of this snapshot
+    next_due: float | None  # the next event still to hand over
 
     @property
-    def finished(self) -> bool:
-        done = self.events_due == self.events_total and not self.sendgrid.events_waiting
-        return done and self.completions_recorded == self.completions_total
+    def caught_up(self) -> bool:
+        """Every event due so far is posted; the rest of the story is still to come."""
+        ahead = self.next_due is None or self.next_due > self.at
+        return self.events_due > 0 and ahead and not self.sendgrid.events_waiting
 
 
 class Simulation:
@@ -87,6 +90,8 @@ class Simulation:
                 completions_total=self._completions_total,
                 completion_error=self._completion_error,
                 sendgrid=self.sendgrid.counters(),
+                at=time.time(),
+                next_due=self._events[0].due if self._events else None,
             )
 
     def _play(self) -> None:
