@@ -45,6 +45,7 @@ CLIENT_NAME = "demo-sendgrid"
 SURVEY_SOURCE = "demo-survey"  # the simulated survey tool posts completions through it
 TOKEN_TTL_SECONDS = 300  # short, so a few minutes of demo show SendGrid fetching a new token
 REPORT_SECONDS = 5.0
+QUIET_SECONDS = 60.0  # with nothing new, a line a minute
 READY_TIMEOUT_SECONDS = 60
 DEFAULT_SPEED = 1.0  # after the story's past, real time
 PAST_HOURS = 30  # the invitation went out at least this long ago, on a weekday at 07:00 UTC
@@ -270,11 +271,13 @@ class _Live:
             f"~{sendgrid.interval:.0f} s; the story before now is posted at once at its own "
             f"times, the rest {_pace(self.clock.speed)}."
         )
-        told = False
+        told, reported, reported_at = False, None, 0.0
         while not self._stop.wait(REPORT_SECONDS):
-            self.last, previous = simulation.progress(), self.last
-            story = datetime.fromtimestamp(self.clock.story(), UTC)
-            self.report(describe(self.last, previous, story))
+            self.last = simulation.progress()
+            if _changed(self.last, reported) or time.monotonic() - reported_at >= QUIET_SECONDS:
+                story = datetime.fromtimestamp(self.clock.story(), UTC)
+                self.report(describe(self.last, reported, story))
+                reported, reported_at = self.last, time.monotonic()
             if self.last.caught_up and self.clock.live and not told:
                 told = True
                 self.report(
@@ -298,6 +301,16 @@ class _Live:
                 self.report("The server did not get ready within a minute; nothing is posted.")
                 return False
         return False
+
+
+def _changed(now: Progress, before: Progress | None) -> bool:
+    if before is None:
+        return True
+    return (now.events_due, now.completions_recorded, now.sendgrid) != (
+        before.events_due,
+        before.completions_recorded,
+        before.sendgrid,
+    )
 
 
 def _pace(speed: float) -> str:
