@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +18,8 @@ from core.errors import UserError
 ROLES = ("admin", "hr", "manager")
 SMALLEST_GROUP = 5  # managers see aggregates of at least this many people, never fewer
 MAX_FAILURES = 5  # within 15 minutes: that email then waits 15 minutes (sign_in_locked_until.sql)
+SHARED_PASSWORD = "shared-password"  # the single-password mode's actor, locked like an email
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,11 +110,7 @@ def _employee_id(db: Database, email: str) -> str | None:
 def sign_in(db: Database, email: str, password: str, now: datetime | None = None) -> Viewer:
     """The user, once the password matches; every attempt is audited, failures counted."""
     email, now = normalized(email), now or datetime.now(UTC)
-    if locked_until(db, email, now) is not None:
-        audit.record(db, email, "sign_in_refused", detail="locked after repeated failures")
-        raise SignInRefused(
-            "Too many failed sign-ins for this email: wait 15 minutes, then try again."
-        )
+    _refuse_if_locked(db, email, now)
     found = db.rows("user_by_email", email=email)
     if not found or not passwords.verify(password, found[0][2]):
         if not found:
@@ -121,15 +121,34 @@ def sign_in(db: Database, email: str, password: str, now: datetime | None = None
     return find(db, email) or Viewer(email, found[0][1])
 
 
+def sign_in_shared(db: Database, given: str, password: str, now: datetime | None = None) -> None:
+    """The single-password mode: returns once `given` is the password, with the same wait after
+    5 failures in 15 minutes as one email has (whoever has the password is locked out too)."""
+    now = now or datetime.now(UTC)
+    _refuse_if_locked(db, SHARED_PASSWORD, now)
+    if not hmac.compare_digest(given.encode(), password.encode()):
+        db.write(lambda con: _failed(con, SHARED_PASSWORD, now))
+        raise SignInRefused("That password is not right.")
+    db.write(lambda con: _succeeded(con, SHARED_PASSWORD))
+
+
 def locked_until(db: Database, email: str, now: datetime) -> datetime | None:
     (until,) = db.rows("sign_in_locked_until", email=normalized(email))[0]
     return until if until is not None and until > now else None
+
+
+def _refuse_if_locked(db: Database, email: str, now: datetime) -> None:
+    if (until := locked_until(db, email, now)) is not None:
+        LOG.warning("A sign-in as %s was refused: locked until %s.", email, until.isoformat())
+        audit.record(db, email, "sign_in_refused", detail="locked after repeated failures")
+        raise SignInRefused("Too many failed sign-ins: wait 15 minutes, then try again.")
 
 
 def _failed(con: duckdb.DuckDBPyConnection, email: str, now: datetime) -> None:
     con.execute(sql.text("sign_in_failures_prune"), {"at": now})
     con.execute(sql.text("sign_in_failure_insert"), {"email": email, "at": now})
     audit.record_in(con, email, "sign_in_failed")
+    LOG.warning("A sign-in as %s failed.", email)  # never the password typed
 
 
 def _succeeded(con: duckdb.DuckDBPyConnection, email: str) -> None:

@@ -3,8 +3,6 @@ shared password (whoever has it is admin), else nobody is asked (loopback only: 
 
 from __future__ import annotations
 
-import hmac
-
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -13,8 +11,10 @@ from core.database import Database, shared
 from core.errors import UserError
 from core.settings import current_settings
 from core.users import Viewer
+from dashboard import words
 
 KEPT = "viewer_email"  # only the email is kept: role and team are read afresh every run
+OIDC_AUDITED = "oidc_audited"  # the email whose OIDC sign-in this session has audited
 ADMIN = Viewer("admin", "admin")
 SURVEY_ROLES = ("admin", "hr")
 
@@ -93,15 +93,24 @@ def require_team() -> None:
 def _current() -> Viewer | None:
     db = database()
     if oidc_configured():
-        if not st.user.is_logged_in:
-            return None
-        email = str(st.user.get("email") or "")
-        return users.find(db, email) or users.manager_by_roster(db, email)
+        return _oidc_viewer(db) if st.user.is_logged_in else None
     if users.any_exist(db):
         email = st.session_state.get(KEPT)
         return users.find(db, email) if email else None
     password = current_settings().dashboard_password.get_secret_value()
     return ADMIN if not password or st.session_state.get("signed_in") else None
+
+
+def _oidc_viewer(db: Database) -> Viewer | None:
+    """The user or roster manager the provider's email claim names; a session's first run
+    audits the sign-in, or its refusal when the email is nobody mailpulse knows."""
+    email = users.normalized(str(st.user.get("email") or ""))
+    found = users.find(db, email) or users.manager_by_roster(db, email)
+    if st.session_state.get(OIDC_AUDITED) != email:
+        action, why = ("sign_in", "oidc") if found else ("sign_in_refused", "oidc: no such user")
+        audit.record(db, email or "oidc:no-email", action, detail=why)
+        st.session_state[OIDC_AUDITED] = email
+    return found
 
 
 def _sign_in() -> None:
@@ -137,20 +146,21 @@ def _shared_password_form() -> None:
     with st.form("sign-in"):
         given = st.text_input("Dashboard password", type="password")
         if st.form_submit_button("Sign in", type="primary"):
-            if hmac.compare_digest(given.encode(), password.encode()):
-                audit.record(database(), "shared-password", "sign_in")
+            try:
+                users.sign_in_shared(database(), given, password)
+            except UserError as exc:
+                st.error(str(exc))
+            else:
                 st.session_state.signed_in = True
                 st.rerun()
-            audit.record(database(), "shared-password", "sign_in_failed")
-            st.error("That password is not right.")
 
 
 def _sign_out_button(found: Viewer) -> None:
     if found is ADMIN and not current_settings().dashboard_password.get_secret_value():
         return  # nobody signed in: there is nothing to sign out of
-    st.sidebar.caption(f"Signed in as {found.email} ({found.role})")
+    st.sidebar.caption(f"Signed in as {words.md(found.email)} ({found.role})")
     if st.sidebar.button("Sign out"):
-        for key in (KEPT, "viewer", "signed_in"):
+        for key in (KEPT, "viewer", "signed_in", OIDC_AUDITED):
             st.session_state.pop(key, None)
         if oidc_configured():
             st.logout()

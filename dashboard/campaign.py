@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, sending
 
 KEPT = "picked_campaign"  # survives pages without the picker, unlike a widget's own key
 
 
 def chosen_campaign() -> str:
-    """The campaign picked in the sidebar; stops the page when no campaign has events yet."""
+    """The campaign picked in the sidebar; stops the page when there is no campaign yet."""
     names = list(queries.campaigns()["campaign"])
+    names += [name for name in sending.defined() if name not in names]  # invite from Reminders
     if not names:
         st.info(
-            "No campaign yet: once SendGrid posts events (see Setup), campaigns appear here. "
-            "Try `mailpulse demo` for a simulated one."
+            "No campaign yet: once SendGrid posts events (see Setup), or once one is defined "
+            "with `mailpulse campaigns create`, campaigns appear here. Try `mailpulse demo` "
+            "for a simulated one."
         )
         st.stop()
     kept = st.session_state.get(KEPT)

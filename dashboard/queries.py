@@ -179,7 +179,8 @@ def teams_for(campaign: str, by: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Teams' folded mix, the whole group's line, and how many were too few to show."""
     people = _visible(campaign)
     mix = team_mix(people, by)
-    whole = team_mix(people.assign(company="whole company"), "company")
+    label = "your team" if _viewer().role == "manager" else "whole company"
+    whole = team_mix(people.assign(company=label), "company")
     return mix, whole, len(people) - int(mix["people"].sum())
 
 

@@ -24,6 +24,7 @@ from core.send_runner import JOB_FINISHED, Clock, Runner, utc_now
 from core.settings import Settings, install_settings
 from mailpulse import admin, alerts
 from mailpulse.admin import AdminAccess
+from mailpulse.media_owners import MediaOwners
 from receiver.app import create_app
 
 DASHBOARD = Path(dashboard.__file__).resolve().parent / "app.py"
@@ -63,8 +64,8 @@ def build(settings: Settings, host: str, port: int, clock: Clock = utc_now) -> s
             sender.stop()
             close_shared(settings.db)
 
-    api_first = Middleware(ApiFirst, api=receiver, prefix="/api")
-    return st.App(str(DASHBOARD), middleware=[api_first], lifespan=lifespan)
+    middleware = [Middleware(ApiFirst, api=receiver, prefix="/api"), Middleware(MediaOwners)]
+    return st.App(str(DASHBOARD), middleware=middleware, lifespan=lifespan)
 
 
 FIRST_RETENTION_CHECK_SECONDS = 600

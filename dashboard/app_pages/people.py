@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.funnel import FLAGS, STAGES
-from dashboard import access, queries, words
+from dashboard import access, queries, sending, words
 from dashboard.campaign import chosen_campaign
 
 access.require_role("admin", "hr")
@@ -58,5 +58,6 @@ if choice is not None:
     employee_id = None if pd.isna(person["employee_id"]) else person["employee_id"]
     if person["bot_click"] or person["stage"] == "bounced":
         st.info(f"Why: {words.md(person['reason'])}")
+    sending.person_mails(campaign, employee_id)
     st.dataframe(queries.timeline(campaign, employee_id, person["email"]), hide_index=True,
                  width="stretch")  # fmt: skip

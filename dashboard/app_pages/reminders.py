@@ -5,7 +5,7 @@ import streamlit as st
 from core import audit
 from core.funnel import SEGMENTS, segment
 from core.reminders import reminders_csv
-from dashboard import access, queries, words
+from dashboard import access, queries, sending, words
 from dashboard.campaign import chosen_campaign
 
 ADVICE = {
@@ -59,3 +59,4 @@ def chosen_segment() -> None:
 
 
 chosen_segment()
+sending.panel(campaign, picked)

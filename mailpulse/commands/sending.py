@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core import messages, send_campaigns, sends
+from core import send_campaigns, sends
 from core.database import Database
-from core.keys import secret_key
-from core.send_body import composed_for, personal_values
 from core.send_campaigns import SendCampaign
+from core.send_preview import preview
 from core.settings import Settings
 from mailpulse.commands.registry import command
-
-PREVIEW_PEOPLE = 5
 
 
 @command(creates=True)
@@ -30,26 +27,6 @@ def send_preview(
 ) -> dict[str, Any]:
     """How many would get it, the first few, and one message as its first recipient reads it."""
     return preview(db, settings, campaign, segment, limit)
-
-
-def preview(
-    db: Database, settings: Settings, campaign: str, segment: str, limit: int | None
-) -> dict[str, Any]:
-    definition = send_campaigns.find(db, campaign)
-    chosen = sends.recipients(db, settings, campaign, segment, limit)
-    first = chosen.head(PREVIEW_PEOPLE)
-    result: dict[str, Any] = {
-        "campaign": campaign, "segment": segment, "count": len(chosen),
-        "first": first[["employee_id", "email", "name"]].to_dict(orient="records"),
-        "message": None,
-    }  # fmt: skip
-    if len(first):
-        person = first.iloc[0]
-        name = person["name"] if isinstance(person["name"], str) else None
-        personal = personal_values(definition, secret_key(settings.db), person["employee_id"], name)
-        subject, body = messages.render(composed_for(definition, segment), personal)
-        result["message"] = {"to": person["email"], "subject": subject, "body": body}
-    return result
 
 
 @command()

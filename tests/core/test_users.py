@@ -57,6 +57,22 @@ def test_an_unknown_email_is_refused_like_a_wrong_password_and_locks_too(db: Dat
     assert users.locked_until(db, "nobody@corp.example", T0) is not None
 
 
+def test_the_shared_password_waits_after_five_failures_and_logs_each_without_the_password(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    for minute in range(5):
+        with pytest.raises(users.SignInRefused, match="not right"):
+            users.sign_in_shared(db, "guess-xyz", "s3cret-pw", now=T0 + timedelta(minutes=minute))
+    with pytest.raises(users.SignInRefused, match="wait 15 minutes"):
+        users.sign_in_shared(db, "s3cret-pw", "s3cret-pw", now=T0 + timedelta(minutes=18))
+    users.sign_in_shared(db, "s3cret-pw", "s3cret-pw", now=T0 + timedelta(minutes=20))
+    logged = [r.getMessage() for r in caplog.records if r.name == "core.users"]
+    assert logged.count("A sign-in as shared-password failed.") == 5 and len(logged) == 6
+    assert not any("guess-xyz" in line or "s3cret-pw" in line for line in logged)
+    trail = [row["action"] for row in audit.since(db)]
+    assert trail == ["sign_in_failed"] * 5 + ["sign_in_refused", "sign_in"]
+
+
 def test_every_sign_in_and_user_change_leaves_an_audit_row(db: Database) -> None:
     users.add(db, "hr@corp.example", "hr", "correct horse", "cli:ops")
     users.sign_in(db, "hr@corp.example", "correct horse")

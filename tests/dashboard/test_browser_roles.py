@@ -52,10 +52,22 @@ def metric(page: Page, label: str):
     return page.get_by_test_id("stMetric").filter(has=found).get_by_test_id("stMetricValue")
 
 
+def no_one_but(page: Page, email: str) -> None:
+    """No email address on the page but the signed-in manager's own, and no report's name."""
+    text = page.locator("body").inner_text().replace(email, "")
+    assert "@" not in text and "Sam 1" not in text and "Oli 1" not in text
+
+
 def test_a_manager_of_three_gets_a_sentence_and_no_figure(served: Server, page: Page) -> None:
     sign_in(page, served, "m3@corp.example")
     expect(page.get_by_text(re.compile("3 people are below you"))).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
+    no_one_but(page, "m3@corp.example")
+    page.get_by_role("link", name="Teams").click()
+    expect(page).to_have_url(re.compile(r"/teams$"))
+    expect(page.get_by_text(re.compile("3 people are below you"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Teams · c1")).to_have_count(0)
+    no_one_but(page, "m3@corp.example")
 
 
 def test_hr_sees_people_and_reminders(served: Server, page: Page) -> None:
@@ -80,13 +92,14 @@ def test_a_manager_of_a_two_level_team_sees_its_figures_and_no_one_in_it(
     sign_in(page, served, "m1@corp.example")
     expect(page.get_by_role("heading", name="Overview · c1")).to_be_visible(timeout=30_000)
     expect(metric(page, "Invited")).to_have_text("8")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    no_one_but(page, "m1@corp.example")
     expect(page.get_by_role("link", name="People")).to_have_count(0)
     expect(page.get_by_role("link", name="Reminders")).to_have_count(0)
     page.get_by_role("link", name="Teams").click()
     expect(page.get_by_role("heading", name="Teams · c1")).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-    text = page.locator("body").inner_text().replace("m1@corp.example", "")
-    assert "@" not in text and "Sam 1" not in text
+    no_one_but(page, "m1@corp.example")
     page.goto(f"{served.url}/people")  # a fresh load is a new session: the form, no data
     expect(page.get_by_role("textbox", name="Email")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stMetric")).to_have_count(0)

@@ -13,6 +13,7 @@ from core import audit, roster, users
 from core.database import close_shared, shared
 from core.settings import Settings, install_settings
 from core.users import Viewer
+from dashboard import words
 from mailpulse.server import DASHBOARD
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_many
@@ -87,13 +88,13 @@ def test_a_manager_sees_their_two_level_teams_funnel_and_nobody_in_it(company) -
     app = signed_in("m1@corp.example")
     values = {m.label: m.value for m in app.metric}
     assert values["Invited"] == "8" and values["Delivered"] == "8"
-    assert not app.dataframe and "@" not in shown(app).replace("m1@corp.example", "")
+    assert not app.dataframe and "@" not in shown(app).replace(words.md("m1@corp.example"), "")
 
 
 def test_a_manager_reaches_teams_but_not_people_reminders_or_admin_pages(company) -> None:
     teams = signed_in("m1@corp.example", "teams")
     frames = [frame.value for frame in teams.dataframe]
-    assert int(frames[0]["people"].sum()) == 8
+    assert int(frames[0]["people"].sum()) == 8 and list(frames[0]["company"]) == ["your team"]
     assert not any(f.astype(str).apply(lambda c: c.str.contains("@")).any().any() for f in frames)
     for page in ("people", "reminders", "receiver", "setup", "audit"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -168,3 +169,42 @@ def test_the_single_password_mode_is_admin(settings: Settings) -> None:
         assert audit.since(shared(settings.db))[0]["actor"] == "shared-password"
     finally:
         close_shared(settings.db)
+
+
+def test_the_single_password_form_waits_after_five_failures_even_for_the_right_password(
+    settings: Settings,
+) -> None:
+    from pydantic import SecretStr
+
+    install_settings(settings.model_copy(update={"dashboard_password": SecretStr("s3cret")}))
+    try:
+        app = AppTest.from_file(str(DASHBOARD), default_timeout=30).run()
+        for given in ["guess"] * 5 + ["s3cret"]:
+            app.text_input[0].input(given)
+            app.button[0].click().run()
+        assert "wait 15 minutes" in app.error[0].value and not app.metric
+        actions = [row["action"] for row in audit.since(shared(settings.db))]
+        assert actions == ["sign_in_failed"] * 5 + ["sign_in_refused"]
+    finally:
+        close_shared(settings.db)
+
+
+def test_a_client_created_on_the_setup_page_is_audited_as_the_signed_in_admin(company) -> None:
+    app = signed_in("admin@corp.example", "setup")
+    next(t for t in app.text_input if t.label == "Client name").input("sendgrid-prod")
+    next(b for b in app.button if b.label == "Create client").click().run()
+    assert app.success and not app.exception
+    rows = audit.since(shared(company.db))
+    assert (rows[-1]["actor"], rows[-1]["action"], rows[-1]["detail"]) == (
+        "admin@corp.example", "client_create", "sendgrid-prod",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "page", [None, "people", "teams", "reminders", "receiver", "setup", "audit"]
+)
+def test_an_admin_opens_every_page(company, page: str | None) -> None:
+    app = signed_in("admin@corp.example", page)
+    refused = "This page is not open to your role."
+    assert not app.exception and refused not in [w.value for w in app.warning]
+    assert app.title and app.title[0].value != "mailpulse"  # the page, not the sign-in form

@@ -73,3 +73,18 @@ def test_forget_and_purge_from_the_cli_are_audited_without_naming_anyone(survey,
         ("forget", 1, "one person erased"), ("purge", 7, None),
     ]  # fmt: skip
     assert "anna" not in json.dumps(rows)
+
+
+def test_client_changes_and_a_completions_import_each_leave_an_audit_row(survey, capsys) -> None:  # noqa: F811
+    (survey / "done.csv").write_text("email,completed_at\nBEN.OKAFOR@corp.example,2025-01-08\n")
+    assert main(["completions", "import", "done.csv", "--campaign", SURVEY]) == 0
+    capsys.readouterr()
+    assert main(["clients", "create", "sg-prod", "--json"]) == 0
+    secret = json.loads(capsys.readouterr().out)["client_secret"]
+    assert main(["clients", "revoke", "sg-prod"]) == 0
+    rows = audit_json(capsys)[1:]  # after the survey fixture's roster import
+    assert [(r["actor"], r["action"], r["campaign"], r["rows"]) for r in rows] == [
+        (ME, "completions_import", SURVEY, 1), (ME, "client_create", None, None),
+        (ME, "client_revoke", None, None),
+    ]  # fmt: skip
+    assert secret not in json.dumps(rows)
