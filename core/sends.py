@@ -51,18 +51,23 @@ def check_configured(settings: Settings) -> None:
         )
 
 
-def cooldown_start(settings: Settings) -> datetime:
-    return datetime.now(UTC) - timedelta(hours=settings.reminder_cooldown_hours)
+def cooldown_start(settings: Settings, now: datetime | None = None) -> datetime:
+    return (now or datetime.now(UTC)) - timedelta(hours=settings.reminder_cooldown_hours)
 
 
 def recipients(
-    db: Database, settings: Settings, campaign: str, segment: str, limit: int | None = None
+    db: Database,
+    settings: Settings,
+    campaign: str,
+    segment: str,
+    limit: int | None = None,
+    now: datetime | None = None,
 ) -> pd.DataFrame:
-    """employee_id, email, name of who would get it now, in employee_id order."""
+    """employee_id, email, name of who would get it `now` (default: now), in employee_id order."""
     check_sendable(segment)
     people = funnel.segment(funnel.funnel(db, campaign, settings.bot_click_seconds), segment)
     roster = db.frame("active_roster")
-    held = db.frame("recently_mailed", campaign=campaign, since=cooldown_start(settings))
+    held = db.frame("recently_mailed", campaign=campaign, since=cooldown_start(settings, now))
     chosen = roster[
         roster["employee_id"].isin(people["employee_id"].dropna())
         & ~roster["employee_id"].isin(held["employee_id"])
@@ -77,12 +82,15 @@ def queue(
     segment: str,
     requested_by: str,
     limit: int | None = None,
+    now: datetime | None = None,
 ) -> Queued:
-    """A job, its recipients `queued` and its audit row, committed together."""
+    """A job, its recipients `queued` and its audit row, committed together; `now` stamps the
+    job and its mails (default: now; the demo's invitation went out days ago)."""
     check_configured(settings)
-    chosen = recipients(db, settings, campaign, segment, limit)
-    since = cooldown_start(settings)
-    return db.write(lambda con: _queue(con, campaign, segment, requested_by, chosen, since))
+    now = now or datetime.now(UTC)
+    chosen = recipients(db, settings, campaign, segment, limit, now)
+    since = cooldown_start(settings, now)
+    return db.write(lambda con: _queue(con, campaign, segment, requested_by, chosen, now, since))
 
 
 def _queue(
@@ -91,6 +99,7 @@ def _queue(
     segment: str,
     requested_by: str,
     chosen: pd.DataFrame,
+    now: datetime,
     since: datetime,
 ) -> Queued:
     (job_id,) = con.execute(sql.text("next_send_job_id")).fetchone()
@@ -100,7 +109,7 @@ def _queue(
         "position": list(range(len(ids))),
         "employee_id": ids,
     })  # fmt: skip
-    params = {"job_id": job_id, "campaign": campaign}
+    params = {"job_id": job_id, "campaign": campaign, "now": now}
     con.execute(sql.text("insert_send_job"), {**params, "segment": segment,
                                               "requested_by": requested_by})  # fmt: skip
     con.register("new_sends", rows)

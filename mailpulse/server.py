@@ -20,7 +20,7 @@ from streamlit import config as streamlit_config
 import dashboard
 from core import metrics, retention
 from core.database import Database, close_shared, shared
-from core.send_runner import JOB_FINISHED, Runner
+from core.send_runner import JOB_FINISHED, Clock, Runner, utc_now
 from core.settings import Settings, install_settings
 from mailpulse import admin, alerts, connections
 from mailpulse.admin import AdminAccess
@@ -41,7 +41,8 @@ STREAMLIT_OPTIONS = {
 WILDCARDS = {"", "0.0.0.0", "::"}
 
 
-def build(settings: Settings, host: str, port: int) -> st.App:
+def build(settings: Settings, host: str, port: int, clock: Clock = utc_now) -> st.App:
+    """The app; `clock` is the send runner's (the demo's runs behind while it invites)."""
     install_settings(settings)
     for key, value in STREAMLIT_OPTIONS.items():
         streamlit_config.set_option(key, value)
@@ -58,7 +59,8 @@ def build(settings: Settings, host: str, port: int) -> st.App:
 
     @asynccontextmanager
     async def lifespan(_: st.App) -> AsyncIterator[None]:
-        sender = Runner(database, settings)  # send jobs, asked for by the CLI or the dashboard
+        # send jobs, asked for by the CLI or the dashboard
+        sender = Runner(database, settings, clock=clock)
         sender.start()
         try:
             yield

@@ -72,7 +72,7 @@ def scripts(
     rng = random.Random(seed)
     if story_start.tzinfo is not None:  # the story's clock is naive UTC: offsets do the zones
         story_start = story_start.astimezone(UTC).replace(tzinfo=None)
-    writer = _Writer(rng, campaign, company.gateway_department, story_start, fields)
+    writer = Writer(rng, campaign, company.gateway_department, story_start, fields)
     recipients = company.recipients
     sent_at = sorted(rng.uniform(0, SEND_WINDOW) for _ in recipients)
     rng.shuffle(recipients)
@@ -85,7 +85,10 @@ def scripts(
     return [s for s in out if s.steps]
 
 
-class _Writer:
+class Writer:
+    """Writes what each recipient does with a mail: story seconds are after `start` (naive UTC;
+    the epoch when they are epoch seconds)."""
+
     def __init__(
         self, rng: random.Random, campaign: Campaign, gateway: str, start: datetime, fields: Fields
     ) -> None:
@@ -94,8 +97,15 @@ class _Writer:
         self.pod = f"{rng.getrandbits(36):09x}-{shapes.random_id(rng, 4)[:5].lower()}"
 
     def script(self, who: Employee, sent: float, n: int) -> Script:
+        message = shapes.Message.new(self.rng, who.email, n, self._common(who), self.pod)
+        url = self.campaign.survey_url.format(
+            campaign=self.campaign.name, employee_id=who.employee_id
+        )
+        return self.react(who, message, sent, url)
+
+    def react(self, who: Employee, message: shapes.Message, sent: float, url: str) -> Script:
+        """What `who` does with `message`, sent at story second `sent`, whose link is `url`."""
         rng, script = self.rng, Script(who.employee_id or None)
-        message = shapes.Message.new(rng, who.email, n, self._common(who), self.pod)
         roll = rng.random()
         if roll < DROPPED:
             script.add(sent, 0, shapes.dropped(rng, message))
@@ -108,7 +118,7 @@ class _Writer:
         delivered = self._deliver(
             script, message, sent, roll < DROPPED + BOUNCED + BLOCKED + DEFERRED
         )
-        self._read(script, message, who, delivered)
+        self._read(script, message, who, delivered, url)
         script.steps.sort(key=lambda step: step.story)  # stable: same-time steps keep their order
         return script
 
@@ -140,12 +150,9 @@ class _Writer:
         return at
 
     def _read(
-        self, script: Script, message: shapes.Message, who: Employee, delivered: float
+        self, script: Script, message: shapes.Message, who: Employee, delivered: float, url: str
     ) -> None:
         rng = self.rng
-        url = self.campaign.survey_url.format(
-            campaign=self.campaign.name, employee_id=who.employee_id
-        )
         if who.department and who.department == self.gateway:  # the scanner, then its pixel load
             at = delivered + rng.uniform(2, 25)
             agent, ip = shapes.SCANNER_AGENT, shapes.SCANNER_IP

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -75,23 +77,36 @@ def on_clock(
     if speed <= 0:
         raise ValueError("The speed must be positive.")
     rng = random.Random(seed + 1)
+    origin = int(start)
     events: list[Timed] = []
     completions: list[Completion] = []
-    origin = int(start)
     for script in written:
-        previous: int | None = None
-        for step in script.steps:
-            ts = origin + int(step.story // speed)
-            ts = ts if previous is None else max(ts, previous + step.gap)
-            previous = ts
-            due = ts + rng.random()
-            if step.event is None:
-                if script.employee_id:
-                    completions.append(Completion(due, script.employee_id, ts))
-                continue
-            if rng.random() < LATE_SHARE:
-                due += rng.uniform(*LATE_SECONDS)
-            events.append(Timed(due, {**step.event, "timestamp": ts}))
+        placed, done = place(script, lambda story: origin + story / speed, rng)
+        events += placed
+        completions += done
     events.sort()
     completions.sort()
     return Timeline(campaign, events, completions)
+
+
+def place(
+    script: Script, wall: Callable[[float], float], rng: random.Random
+) -> tuple[list[Timed], list[Completion]]:
+    """One recipient's steps at epoch seconds `wall(story)`, each at least its gap after the one
+    before; due when they happened, a few of them late (never before)."""
+    events: list[Timed] = []
+    completions: list[Completion] = []
+    previous: int | None = None
+    for step in script.steps:
+        ts = math.floor(wall(step.story))
+        ts = ts if previous is None else max(ts, previous + step.gap)
+        previous = ts
+        due = ts + rng.random()
+        if step.event is None:
+            if script.employee_id:
+                completions.append(Completion(due, script.employee_id, ts))
+            continue
+        if rng.random() < LATE_SHARE:
+            due += rng.uniform(*LATE_SECONDS)
+        events.append(Timed(due, {**step.event, "timestamp": ts}))
+    return events, completions

@@ -1,1 +1,1 @@
-UPDATE send_jobs SET finished_at = now(), stopped = $stopped WHERE job_id = $job_id
+UPDATE send_jobs SET finished_at = $now, stopped = $stopped WHERE job_id = $job_id

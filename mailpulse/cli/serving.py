@@ -18,15 +18,16 @@ def add(verbs: argparse._SubParsersAction) -> None:
     serve.set_defaults(handler=_serve)
 
     demo = verbs.add_parser(
-        "demo", help="Serve a demo database while a simulated SendGrid posts a live campaign."
+        "demo",
+        help="Serve a demo database: a campaign sent through a fake SendGrid, its events back.",
     )
     demo.add_argument("--employees", type=int, default=2000, help="Size of the synthetic company.")
     demo.add_argument("--port", type=int, default=8501, help="Port to serve the dashboard on.")
     demo.add_argument(
         "--speed",
         type=float,
-        help="Story seconds per real second (default 300: a real minute "
-        "tells five hours of the campaign).",
+        help="Campaign seconds per real second after the campaign's past (default 1: real "
+        "time; 60: a real minute tells an hour, so a reminder's readers come within minutes).",
     )
     demo.add_argument("--seed", type=int, default=2025, help="Seed of the synthetic company.")
     demo.set_defaults(handler=_demo)

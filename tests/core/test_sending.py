@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -64,6 +65,26 @@ def test_invitations_reach_every_active_employee_once_in_requests_of_at_most_100
         for p in accepted.personalizations:
             assert set(p["custom_args"]) == {"campaign", "employee_id", "send_id"}
             assert "@" not in "".join(p["custom_args"].values())
+
+
+def test_a_job_queued_and_sent_on_a_given_clock_is_stamped_by_it_and_cools_down_by_it(
+    db: Database, sending: Settings, fake: FakeMailSend
+) -> None:
+    define(db)
+    then = datetime(2026, 3, 3, 7, tzinfo=UTC)
+    job = sends.queue(db, sending, "survey-2026", "not_sent", "demo", now=then)
+    summary = Runner(db, sending, FAST, clock=lambda: then + timedelta(seconds=2)).run_job(
+        job.job_id
+    )
+    assert summary["created_at"] == "2026-03-03T07:00:00Z"
+    assert summary["finished_at"] == "2026-03-03T07:00:02Z"
+    with db.cursor() as cur:
+        stamps = cur.execute("SELECT DISTINCT queued_at, accepted_at FROM sends").fetchall()
+    assert stamps == [(then, then + timedelta(seconds=2))]
+    # the cooldown (48 h) counts from the clock too: an hour after that send it holds everyone
+    later = then + timedelta(hours=1)
+    assert sends.recipients(db, sending, "survey-2026", "not_sent", now=later).empty
+    assert len(sends.recipients(db, sending, "survey-2026", "not_sent")) == 1080  # months on
 
 
 def test_a_send_job_is_audited_with_its_asker_and_its_count(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,3 +60,28 @@ def test_a_send_through_the_server_mails_everyone_once_and_sends_lists_it(served
     assert [m["state"] for m in mails["mails"]] == ["accepted"]
     assert sorted(a["employee_id"] for a in fake.recipients()) == ["E1", "E2"]
     assert fake.api_key not in server.log.read_text()
+
+
+def test_a_send_shows_its_progress_while_it_runs_and_a_summary_at_the_end(served) -> None:
+    server, fake = served
+    fake.delay = 1.5  # SendGrid takes its time: the command follows the job meanwhile
+    sent = server.cli("send", "--campaign", "s26", "--segment", "not_sent")
+    assert sent.returncode == 0, sent.stderr
+    *progress, summary = sent.stdout.rstrip().splitlines()
+    assert progress and all(
+        re.fullmatch(r"  job 1: [0-2] of 2 handed to SendGrid \([0-2] accepted\)", line)
+        for line in progress
+    ), sent.stdout
+    assert summary == "Job 1: 0 queued, 2 accepted, 0 sending, 0 uncertain, 0 failed."
+
+
+def test_a_send_sendgrid_refuses_ends_with_who_failed_and_why_and_fails(served) -> None:
+    server, fake = served
+    fake.fault(400)
+    sent = server.cli("send", "--campaign", "s26", "--segment", "not_sent")
+    assert sent.returncode == 1
+    lines = sent.stdout.rstrip().splitlines()
+    failed = [line for line in lines if line.startswith("  failed ")]
+    assert "Job 1: 0 queued, 0 accepted, 0 sending, 0 uncertain, 2 failed." in lines
+    assert [line.split(":")[0] for line in failed] == ["  failed E1", "  failed E2"]
+    assert all("Internal server error" in line for line in failed)

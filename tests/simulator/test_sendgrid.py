@@ -55,7 +55,8 @@ def test_what_the_simulator_posted_minus_its_repeats_is_exactly_what_is_stored(
     served: Server, signer: Signer
 ) -> None:
     timeline = build_timeline(build_company(300, seed=1), speed=5000, seed=1)
-    simulation = Simulation(timeline, sendgrid_for(served, signer))
+    simulation = Simulation(sendgrid_for(served, signer))
+    simulation.add(timeline.events, timeline.completions)
     simulation.start()
     time.sleep(4)
     simulation.stop()
