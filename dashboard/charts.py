@@ -7,6 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from core.funnel import STAGES
+from core.steps import percent
 from dashboard import words
 
 STAGE_COLOURS = {
@@ -16,16 +17,24 @@ STAGE_COLOURS = {
 
 
 def funnel(steps: pd.DataFrame) -> go.Figure:
+    """People who reached each step; percentages over delivered, as every rate."""
+    labels = steps["step"].map(words.step)
+    shares = [
+        f"{people:,}" if step == "invited" else f"{people:,} · {percent(rate)}"
+        for step, people, rate in zip(steps["step"], steps["people"], steps["rate"], strict=True)
+    ]
+    hovers = [f"{share} of delivered" if "·" in share else share for share in shares]
     figure = go.Figure()
     figure.add_trace(
-        go.Funnel(name="as SendGrid counts (machines included)", y=steps["step"],
+        go.Funnel(name="as SendGrid counts (machines included)", y=labels,
                   x=steps["with_machines"], marker_color="#cbd5e1", textinfo="value")
     )  # fmt: skip
     figure.add_trace(
-        go.Funnel(name="people (machine opens and bot clicks excluded)", y=steps["step"],
-                  x=steps["people"], marker_color="#2563eb", textinfo="value+percent initial")
+        go.Funnel(name="people (machine opens and link-scanner clicks left out)", y=labels,
+                  x=steps["people"], marker_color="#2563eb", text=shares, textinfo="text",
+                  hovertext=hovers, hoverinfo="y+text")
     )  # fmt: skip
-    figure.update_layout(funnelmode="overlay", title="Funnel")
+    figure.update_layout(funnelmode="overlay", title="Funnel: people who reached each step")
     return _tidy(figure)
 
 

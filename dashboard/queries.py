@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core import funnel as funnel_sql
-from core import users
+from core import send_campaigns, users
 from core.database import Database, shared
 from core.errors import UserError
 from core.settings import current_settings
@@ -51,6 +52,21 @@ def _funnel_unchecked(campaign: str) -> pd.DataFrame:
 
 def campaigns() -> pd.DataFrame:
     return frame("campaigns")
+
+
+def schedule(campaign: str) -> tuple[pd.Timestamp | None, date | None]:
+    """When the campaign's first mail went out (its first event), and its deadline when the
+    campaign was defined for sending with one."""
+    first = campaigns().set_index("campaign")["first_event_at"].get(campaign)
+    try:
+        deadline = send_campaigns.find(database(), campaign).deadline
+    except UserError:  # not sent by mailpulse: no deadline known
+        deadline = None
+    return (None if first is None or pd.isna(first) else first), deadline
+
+
+def segment_counts(people: pd.DataFrame) -> dict[str, int]:
+    return {name: len(funnel_sql.segment(people, name)) for name in funnel_sql.SEGMENTS}
 
 
 def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
@@ -170,9 +186,12 @@ def _visible(campaign: str) -> pd.DataFrame:
     return people[people["employee_id"].isin(team)]
 
 
-def steps_for(campaign: str) -> pd.DataFrame:
-    """The Overview's funnel steps for whoever looks (a manager: their team)."""
-    return funnel_steps(_visible(campaign))
+def steps_for(campaign: str) -> tuple[pd.DataFrame, int]:
+    """The Overview's funnel steps for whoever looks (a manager: their team), and how many
+    roster employees among them were never mailed."""
+    people = _visible(campaign)
+    never_mailed = int((funnel_sql.employees(people)["stage"] == "not_sent").sum())
+    return funnel_steps(people), never_mailed
 
 
 def teams_for(campaign: str, by: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:

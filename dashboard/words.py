@@ -45,3 +45,44 @@ SEGMENTS = {
 
 def segment(name: str) -> str:
     return SEGMENTS.get(name, name)
+
+
+STAGES = {
+    "completed": "Completed the survey",
+    "clicked": "Clicked, not completed",
+    "opened": "Opened, not clicked",
+    "delivered": "Delivered, not opened",
+    "bounced": "Mail did not arrive",
+    "deferred": "Delivery delayed",
+    "sent": "Sent, not yet delivered",
+    "not_sent": "Never mailed",
+}
+STEPS = {  # the funnel: who reached at least this step
+    "invited": "Invited",
+    "delivered": "Delivered",
+    "opened": "Opened",
+    "clicked": "Clicked the link",
+    "completed": "Completed",
+}
+FLAGS = {
+    "opted_out": "Opted out",
+    "machine_open": "Privacy proxy open",
+    "bot_click": "Link scanner click",
+}
+MEANING = (
+    "Each number counts people who reached at least that step (someone who clicked also "
+    "opened); machine opens and link-scanner clicks are left out. Rates are over delivered, "
+    "rounded to a whole percent, as on every page, in the CLI and in Teams."
+)
+
+
+def stage(name: str) -> str:
+    return STAGES.get(name, name)
+
+
+def step(name: str) -> str:
+    return STEPS.get(name, name)
+
+
+def flag(name: str) -> str:
+    return FLAGS.get(name, name)

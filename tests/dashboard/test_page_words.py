@@ -4,14 +4,15 @@ literally, one meaning per number, people words on screen."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from core import roster
+from core import roster, send_campaigns
 from core.database import close_shared, shared
+from core.send_campaigns import SendCampaign
 from core.settings import Settings, install_settings
 from dashboard import words
 from mailpulse.server import DASHBOARD
@@ -104,3 +105,42 @@ def test_the_bounce_chart_labels_a_reason_as_text(fixed) -> None:
     app = run_page("overview")
     specs = " ".join(chart.proto.spec for chart in app.get("plotly_chart"))
     assert "&lt;a href" in specs and "<a href" not in specs and "[see](http:" in specs
+
+
+def test_the_overview_says_what_its_numbers_mean_and_rounds_rates_over_delivered(fixed) -> None:
+    app = run_page("overview")
+    assert words.MEANING in [caption.value for caption in app.caption]
+    tiles = {metric.label: (metric.value, metric.delta) for metric in app.metric}
+    # 7 mailed (E8 never, test@outside apart); 6 delivered; 4 opened; 1 clicked
+    assert tiles["Invited"] == ("7", "")
+    assert tiles["Delivered"] == ("6", "")
+    assert tiles["Opened"] == ("4", "67% of delivered")
+    assert tiles["Clicked the link"] == ("1", "17% of delivered")
+    funnel = app.get("plotly_chart")[0].proto.spec
+    assert "4 · 67%" in funnel and "percent initial" not in funnel
+
+
+def test_the_overview_names_the_send_date_the_never_mailed_and_the_addresses_apart(fixed) -> None:
+    app = run_page("overview")
+    line = app.markdown[0].value
+    first = datetime.fromtimestamp(BASE_TIME, UTC)
+    assert line == f"First mail sent {first:%Y-%m-%d} · 1 roster employees never mailed"
+    assert [e.label for e in app.expander] == ["Addresses not on the roster: 1"]
+    assert list(app.expander[0].dataframe[0].value["email"]) == ["test@outside.example"]
+
+
+def test_the_overview_links_each_reminder_segment_with_its_count(fixed) -> None:
+    app = run_page("overview")
+    labels = {button.key: button.label for button in app.button}
+    assert labels["go-unclicked"] == "Opened, not clicked: 3"
+    assert labels["go-not_sent"] == "Never mailed: 1"
+    app.button(key="go-unclicked").click().run()
+    assert app.radio(key="reminders_segment").value == "unclicked"
+
+
+def test_the_overview_counts_the_days_left_to_a_defined_deadline(fixed) -> None:
+    deadline = datetime.now(UTC).date() + timedelta(days=7)
+    send_campaigns.define(shared(fixed.db), SendCampaign(CAMPAIGN, "Survey", "https://s.example/{token}",
+                                                         body="Hi", deadline=deadline))  # fmt: skip
+    line = run_page("overview").markdown[0].value
+    assert f"deadline {deadline:%Y-%m-%d} (7 days left)" in line
