@@ -61,12 +61,22 @@ def bounce_reasons(frame: pd.DataFrame) -> go.Figure:
 
 
 def team_mix(mix: pd.DataFrame, by: str) -> go.Figure:
+    """Each group as one 100% bar of its people by stage; the counts on hover."""
     mix = mix.assign(**{by: words.plot_column(mix[by])})
-    long = mix.melt(id_vars=by, value_vars=list(STAGES), var_name="stage", value_name="count")
-    figure = px.bar(long, x="count", y=by, color="stage", orientation="h",
-                    color_discrete_map=STAGE_COLOURS, category_orders={by: list(mix[by])},
-                    title=f"Stage mix per {by}")  # fmt: skip
-    figure.update_layout(height=max(300, 28 * len(mix) + 120))
+    long = mix.melt(id_vars=[by, "people"], value_vars=list(STAGES), var_name="stage",
+                    value_name="count")  # fmt: skip
+    long["share"] = long["count"] / long["people"].where(long["people"] > 0, 1)
+    long["stage"] = long["stage"].map(words.stage)
+    colours = {words.stage(stage): colour for stage, colour in STAGE_COLOURS.items()}
+    figure = px.bar(long, x="share", y=by, color="stage", orientation="h",
+                    custom_data=["count", "people"], color_discrete_map=colours,
+                    category_orders={by: list(mix[by]), "stage": list(colours)},
+                    title=f"People per stage in each {by} (a bar: 100% of its people)")  # fmt: skip
+    figure.update_traces(hovertemplate="%{y} · %{fullData.name}: %{customdata[0]:,} of "
+                         "%{customdata[1]:,} people (%{x:.0%})<extra></extra>")  # fmt: skip
+    figure.update_xaxes(tickformat=".0%", range=[0, 1], title="")
+    figure.update_yaxes(title="")
+    figure.update_layout(height=max(300, 28 * len(mix) + 140), barmode="stack")
     return _tidy(figure)
 
 

@@ -136,6 +136,19 @@ def team_mix(people: pd.DataFrame, by: str) -> pd.DataFrame:
     return mix.reset_index()
 
 
+def reporting_line(campaign: str, manager: str) -> list[str]:
+    """The managers above `manager` by the roster's manager_id, top first, then `manager`;
+    empty when the roster has no manager_id for their team."""
+    team = _visible(campaign)
+    ids = (
+        team.loc[team["manager"] == manager, "manager_id"].dropna() if "manager_id" in team else []
+    )
+    if len(ids) == 0:
+        return []
+    above = frame("manager_chain", employee_id=str(pd.Series(ids).mode()[0]))["name"]
+    return [*dict.fromkeys(reversed(list(above))), manager]
+
+
 def receiver_summary() -> dict[str, Any]:
     return frame("receiver_summary").iloc[0].to_dict()
 
