@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, charts, queries, words
+from dashboard import access, charts, queries, tables, words
 from dashboard.campaign import chosen_campaign
 
 EDGE = 5  # by manager: the best and the worst this many, unless one manager is picked
@@ -43,8 +43,8 @@ def edges(mix: pd.DataFrame) -> pd.DataFrame:
 
 def table(rows: pd.DataFrame) -> None:
     config = {name: label for name, label in COLUMNS.items() if name in rows}
-    for rate in ORDERS:
-        config[rate] = st.column_config.ProgressColumn(COLUMNS[rate], format="percent")
+    config |= {rate: tables.rate_column(COLUMNS[rate]) for rate in ORDERS}
+    rows = rows.assign(**{rate: tables.whole_percents(rows[rate]) for rate in ORDERS})
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
 
 

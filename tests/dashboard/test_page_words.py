@@ -3,6 +3,7 @@ literally, one meaning per number, people words on screen."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -144,3 +145,31 @@ def test_the_overview_counts_the_days_left_to_a_defined_deadline(fixed) -> None:
                                                          body="Hi", deadline=deadline))  # fmt: skip
     line = run_page("overview").markdown[0].value
     assert f"deadline {deadline:%Y-%m-%d} (7 days left)" in line
+
+
+def test_the_people_table_speaks_words_with_blanks_for_nothing(fixed) -> None:
+    app = run_page("people")
+    table = app.dataframe[0]
+    shown = table.value.set_index("email")
+    assert shown.loc["e2@corp.example", "stage"] == "Opened, not clicked"
+    assert shown.loc["e8@corp.example", "stage"] == "Never mailed"
+    assert shown.loc["test@outside.example", "employee_id"] == ""
+    assert shown.loc["e8@corp.example", "delivered_at"] == ""
+    first = datetime.fromtimestamp(BASE_TIME, UTC)
+    assert shown.loc["e1@corp.example", "delivered_at"] == f"{first:%Y-%m-%d %H:%M}"
+    assert "None" not in shown.astype(str).to_numpy()
+    headers = json.loads(table.proto.columns)
+    assert (
+        headers["stage"]["label"] == "Stage" and headers["last_event_at"]["label"] == "Last event"
+    )
+    assert "times in your time zone, UTC" in app.caption[0].value
+
+
+def test_the_people_filters_offer_stages_and_flags_in_words(fixed) -> None:
+    app = run_page("people")
+    stage = next(box for box in app.multiselect if box.label == "Stage")
+    assert "Opened, not clicked" in stage.options and "opened" not in stage.options
+    stage.set_value(["opened"]).run()
+    assert sorted(app.dataframe[0].value["email"]) == [
+        "e2@corp.example", "e3@corp.example", "e7@corp.example", "test@outside.example",
+    ]  # fmt: skip

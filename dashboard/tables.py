@@ -1,0 +1,67 @@
+"""Tables as people read them: headers in words, blanks for nothing, flags as words, and times
+in the viewer's time zone (CSVs stay UTC)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+import streamlit as st
+
+from core.funnel import FLAGS
+from core.steps import percent
+from dashboard import words
+
+PEOPLE = {  # shown column: header; the funnel's other columns stay off screen
+    "name": "Name", "email": "Email", "department": "Department", "manager": "Manager",
+    "stage": "Stage", "flags": "Flags", "delivered_at": "Delivered", "opened_at": "Opened",
+    "clicked_at": "Clicked", "last_event_at": "Last event", "reason": "Why",
+    "mails_sent": "Mails sent", "employee_id": "Employee ID", "location": "Location",
+}  # fmt: skip
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def viewer_zone() -> str:
+    """The browser's time zone (UTC when it is unknown, as in a test run)."""
+    name = st.context.timezone or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def local_times(times: pd.Series, zone: str) -> pd.Series:
+    """As text in `zone`, blank where there is no time (sorts as the times do)."""
+    text = pd.to_datetime(times, utc=True).dt.tz_convert(zone).dt.strftime(TIME_FORMAT)
+    return text.fillna("")
+
+
+def flag_words(people: pd.DataFrame) -> pd.Series:
+    named = [people[flag].fillna(False).map({True: words.flag(flag), False: ""}) for flag in FLAGS]
+    return pd.concat(named, axis=1).apply(lambda row: ", ".join(f for f in row if f), axis=1)
+
+
+def people(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """The People table: its columns in reading order, stages and flags as words."""
+    shown = frame.assign(stage=frame["stage"].map(words.stage), flags=flag_words(frame))
+    for column in ("delivered_at", "opened_at", "clicked_at", "last_event_at"):
+        shown[column] = local_times(shown[column], zone)
+    text = [column for column in PEOPLE if column != "mails_sent"]
+    return shown[list(PEOPLE)].fillna({column: "" for column in text})
+
+
+def people_columns() -> dict:
+    config: dict = dict(PEOPLE)
+    config["mails_sent"] = st.column_config.NumberColumn("Mails sent", width="small")
+    config["reason"] = st.column_config.TextColumn("Why", width="medium")
+    return config
+
+
+def whole_percents(rates: pd.Series) -> pd.Series:
+    """Rates as whole percents rounded as everywhere else (62 for "62%"), for a progress bar."""
+    return rates.map(percent).str.rstrip("%").astype(int)
+
+
+def rate_column(label: str) -> st.column_config.ProgressColumn:
+    return st.column_config.ProgressColumn(label, format="%d%%", min_value=0, max_value=100)
