@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -51,12 +53,23 @@ def delivery_to_open(hours: pd.Series) -> go.Figure:
     return _tidy(figure)
 
 
-def bounce_reasons(frame: pd.DataFrame) -> go.Figure:
-    frame = frame.assign(reason=words.plot_column(frame["reason"]),
-                         kind=words.plot_column(frame["kind"]))  # fmt: skip
-    figure = px.bar(frame, x="recipients", y="reason", color="kind", orientation="h",
-                    title="Bounce and drop reasons")  # fmt: skip
-    figure.update_yaxes(autorange="reversed", title="")
+def bounce_reasons(groups: pd.DataFrame, shown: int = 8) -> go.Figure:
+    """Bounces and drops by group; the raw SMTP reasons of each bar on hover."""
+    hovers = [
+        "<br>".join(
+            "<br>   ".join(textwrap.wrap(f"{n:,} × {words.plot(reason)}", 90))
+            for n, reason in zip(counts[:shown], reasons[:shown], strict=True)
+        )
+        + (f"<br>… and {len(reasons) - shown:,} more reasons" if len(reasons) > shown else "")
+        for reasons, counts in zip(groups["reasons"], groups["counts"], strict=True)
+    ]
+    figure = px.bar(groups.assign(raw=hovers), x="recipients", y="group", color="kind",
+                    orientation="h", custom_data=["raw"], title="Why mail did not arrive",
+                    category_orders={"group": list(words.BOUNCE_GROUPS)})  # fmt: skip
+    figure.update_traces(hovertemplate="%{y} (%{fullData.name}): %{x:,} recipients<br>"
+                         "%{customdata[0]}<extra></extra>")  # fmt: skip
+    figure.update_yaxes(title="")
+    figure.update_layout(hoverlabel={"align": "left"})
     return _tidy(figure)
 
 

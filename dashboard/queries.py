@@ -14,7 +14,7 @@ from core.database import Database, shared
 from core.errors import UserError
 from core.settings import current_settings
 from core.users import Viewer
-from dashboard import access
+from dashboard import access, words
 
 FRESH_SECONDS = 5  # live pages re-ask at most this often
 SMALLEST_GROUP = 5  # smaller teams fold into "other": no one can be singled out
@@ -106,8 +106,15 @@ def events_over_time(campaign: str) -> pd.DataFrame:
 
 
 def bounce_reasons(campaign: str) -> pd.DataFrame:
+    """Per group (mailbox unknown, full, spam, policy, other) and kind: recipients, and the
+    raw reasons behind them, most frequent first."""
     _require_people_level()
-    return frame("bounce_reasons", campaign=campaign)
+    raw = frame("bounce_reasons", campaign=campaign)
+    raw = raw.assign(group=raw["reason"].map(words.bounce_group))
+    grouped = raw.groupby(["group", "kind"], sort=False).agg(
+        recipients=("recipients", "sum"), reasons=("reason", list), counts=("recipients", list)
+    )
+    return grouped.reset_index().sort_values("recipients", ascending=False, kind="stable")
 
 
 def timeline(campaign: str, employee_id: str | None, email: str | None) -> pd.DataFrame:

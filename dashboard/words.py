@@ -47,6 +47,22 @@ def segment(name: str) -> str:
     return SEGMENTS.get(name, name)
 
 
+BOUNCES = (  # a reason's group: the first whose pattern it matches (case-insensitive)
+    ("policy", r"unsubscribed address|spam reporting address"),  # SendGrid's suppression lists
+    ("mailbox full", r"\b[45]\.2\.2\b|mailbox (is )?full|quota|insufficient storage"),
+    ("mailbox unknown", r"\b5\.1\.\d+\b|unknown|no such|does not exist|not ?found|invalid "
+     r"(mailbox|recipient|address)|bounced address|mailbox unavailable"),
+    ("blocked as spam", r"spam|junk|block ?list|black ?list|reputation|listed"),
+    ("policy", r"policy|\b5\.7\.\d+\b|not (allowed|permitted|authori[sz]ed)|denied|dmarc|spf"),
+)  # fmt: skip
+BOUNCE_GROUPS = ("mailbox unknown", "mailbox full", "blocked as spam", "policy", "other")
+_BOUNCES = [(group, re.compile(pattern, re.IGNORECASE)) for group, pattern in BOUNCES]
+
+
+def bounce_group(reason: str) -> str:
+    return next((group for group, pattern in _BOUNCES if pattern.search(reason)), "other")
+
+
 STAGES = {
     "completed": "Completed the survey",
     "clicked": "Clicked, not completed",

@@ -173,3 +173,10 @@ def test_the_people_filters_offer_stages_and_flags_in_words(fixed) -> None:
     assert sorted(app.dataframe[0].value["email"]) == [
         "e2@corp.example", "e3@corp.example", "e7@corp.example", "test@outside.example",
     ]  # fmt: skip
+
+
+def test_bounces_are_grouped_with_the_raw_reason_on_hover(fixed) -> None:
+    charts = [json.loads(chart.proto.spec) for chart in run_page("overview").get("plotly_chart")]
+    bounces = next(c for c in charts if c["layout"]["title"]["text"] == "Why mail did not arrive")
+    assert bounces["data"][0]["y"] == ["mailbox unknown"]
+    assert "user unknown" in bounces["data"][0]["customdata"][0][0]
