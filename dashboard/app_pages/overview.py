@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import funnel as funnel_sql
 from core.steps import percent
-from dashboard import access, charts, queries, words
+from dashboard import access, charts, live, queries, words
 from dashboard.campaign import chosen_campaign
 
 REMINDERS = "app_pages/reminders.py"
@@ -34,9 +34,11 @@ def schedule_line(never_mailed: int) -> str:
 def next_steps(people) -> None:
     st.subheader("What to do next")
     counts = queries.segment_counts(people)
-    columns = st.columns(len(counts))
-    for column, (name, count) in zip(columns, counts.items(), strict=True):
-        if column.button(f"{words.segment(name)}: {count:,}", key=f"go-{name}", width="stretch"):
+    row = st.container(horizontal=True)
+    for name, count in counts.items():
+        if row.button(
+            f"{words.segment(name)}: {count:,}", key=f"go-{name}", icon=":material/mail:"
+        ):
             st.session_state[SEGMENT_KEY] = name
             st.switch_page(REMINDERS)
 
@@ -56,7 +58,7 @@ def not_on_roster(people) -> None:
                                     "last_event_at": "Last event"})  # fmt: skip
 
 
-@st.fragment(run_every=queries.FRESH_SECONDS)
+@live.part
 def live() -> None:
     steps, never_mailed = queries.steps_for(campaign)
     st.markdown(schedule_line(never_mailed))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.funnel import FLAGS, STAGES
-from dashboard import access, queries, tables, words
+from dashboard import access, live, queries, tables, words
 from dashboard.campaign import chosen_campaign
 
 access.require_role("admin", "hr")
@@ -38,7 +38,7 @@ def filtered(people: pd.DataFrame) -> pd.DataFrame:
     return people[keep]
 
 
-@st.fragment(run_every=queries.FRESH_SECONDS)
+@live.part
 def live() -> None:
     shown = filtered(queries.funnel(campaign))
     zone = tables.viewer_zone()

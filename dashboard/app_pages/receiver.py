@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import published
-from dashboard import access, alert_history, charts, queries
+from dashboard import access, alert_history, charts, live, queries
 
 SILENCE_WARNING = timedelta(hours=1)
 ACTIVE_CAMPAIGN = timedelta(days=7)
@@ -23,7 +23,7 @@ def ago(elapsed: timedelta) -> str:
     return f"{seconds} s"
 
 
-@st.fragment(run_every=queries.FRESH_SECONDS)
+@live.part
 def live() -> None:
     summary = queries.receiver_summary()
     now = datetime.now(UTC)

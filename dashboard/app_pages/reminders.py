@@ -8,7 +8,7 @@ import streamlit as st
 from core import audit
 from core.funnel import SEGMENTS, segment
 from core.reminders import reminders_csv, reminders_excel_csv, reminders_xlsx
-from dashboard import access, queries, words
+from dashboard import access, live, queries, words
 from dashboard.campaign import chosen_campaign
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +52,7 @@ def download(place, chosen: pd.DataFrame, suffix: str, build: Callable[[pd.DataF
     )
 
 
-@st.fragment(run_every=queries.FRESH_SECONDS)
+@live.part
 def chosen_segment() -> None:
     """Counts, advice and download for the chosen segment, refreshed so rows are today's."""
     people = queries.funnel(campaign)

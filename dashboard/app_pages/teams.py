@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, charts, queries, tables, words
+from dashboard import access, charts, live, queries, tables, words
 from dashboard.campaign import chosen_campaign
 
 EDGE = 5  # by manager: the best and the worst this many, unless one manager is picked
@@ -48,7 +48,7 @@ def table(rows: pd.DataFrame) -> None:
     st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
 
 
-@st.fragment(run_every=queries.FRESH_SECONDS)
+@live.part
 def live() -> None:
     mix, company, hidden = queries.teams_for(campaign, by)
     mix = mix.sort_values(order, ascending=False)
