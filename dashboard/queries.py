@@ -18,24 +18,36 @@ from dashboard import access, words
 
 FRESH_SECONDS = 5  # live pages re-ask at most this often
 SMALLEST_GROUP = 5  # smaller teams fold into "other": no one can be singled out
+SEEN = "live_data_version"
 
 
 def database() -> Database:
     return shared(current_settings().db)
 
 
+def data_version() -> tuple:
+    """Changes whenever anything a live page shows may have (never cached: it is the check)."""
+    return database().rows("data_version")[0]
+
+
+def _seen() -> Any:
+    """The fingerprint this page run draws (see `live`): in every cache key, so a rerun for
+    changed data never reads an answer cached before the change."""
+    return st.session_state.get(SEEN)
+
+
 @st.cache_data(ttl=FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _frame(db_path: str, name: str, **params: Any) -> pd.DataFrame:
+def _frame(db_path: str, seen: Any, name: str, **params: Any) -> pd.DataFrame:
     return database().frame(name, **params)
 
 
 def frame(name: str, **params: Any) -> pd.DataFrame:
-    """The named query's answer, cached for a few seconds per database and parameters."""
-    return _frame(str(current_settings().db), name, **params)
+    """The named query's answer, cached for a few seconds per database, data and parameters."""
+    return _frame(str(current_settings().db), _seen(), name, **params)
 
 
 @st.cache_data(ttl=FRESH_SECONDS, max_entries=8, show_spinner=False)
-def _funnel(db_path: str, campaign: str, bot_click_seconds: int) -> pd.DataFrame:
+def _funnel(db_path: str, seen: Any, campaign: str, bot_click_seconds: int) -> pd.DataFrame:
     return funnel_sql.funnel(database(), campaign, bot_click_seconds)
 
 
@@ -47,7 +59,7 @@ def funnel(campaign: str) -> pd.DataFrame:
 
 def _funnel_unchecked(campaign: str) -> pd.DataFrame:
     settings = current_settings()
-    return _funnel(str(settings.db), campaign, settings.bot_click_seconds)
+    return _funnel(str(settings.db), _seen(), campaign, settings.bot_click_seconds)
 
 
 def campaigns() -> pd.DataFrame:

@@ -23,7 +23,7 @@ def ago(elapsed: timedelta) -> str:
     return f"{seconds} s"
 
 
-@live.part
+@live.ticking
 def live() -> None:
     summary = queries.receiver_summary()
     now = datetime.now(UTC)
