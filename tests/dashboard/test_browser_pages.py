@@ -110,3 +110,23 @@ def test_the_excel_downloads_carry_the_clis_rows(
     sheet = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
     assert sheet.max_row == expected.count(b"\r\n")
     assert xlsx_download.value.suggested_filename == f"reminders-{CAMPAIGN}-unopened.xlsx"
+
+
+def test_reminders_keep_the_chosen_segment_across_live_updates(
+    served: Server, page: Page, tmp_path: Path
+) -> None:
+    open_page(page, served, "Reminders")
+    page.get_by_text("Opened, not clicked", exact=True).click()
+    button = page.get_by_role("button", name=re.compile(r"Download unclicked\.csv"))
+    expect(button).to_be_visible()
+    count = int(re.search(r"\((\d+) people\)", button.inner_text())[1])
+    opens = batch(event(email="e2.4@corp.example", event="open", campaign=CAMPAIGN))
+    assert served.post(served.sendgrid, opens).status_code == 200
+    expect(button).to_have_text(re.compile(rf"\({count + 1} people\)"), timeout=15_000)
+    expect(page.get_by_role("radio", name="Opened, not clicked")).to_be_checked()
+    with page.expect_download() as download:
+        button.click()
+    cli = served.cli("reminders", "--campaign", CAMPAIGN, "--segment", "unclicked",
+                     "--output", str(tmp_path / "cli.csv"))  # fmt: skip
+    assert cli.returncode == 0, cli.stderr
+    assert Path(download.value.path()).read_bytes() == (tmp_path / "cli.csv").read_bytes()
