@@ -38,8 +38,11 @@ def local_times(times: pd.Series, zone: str) -> pd.Series:
 
 
 def flag_words(people: pd.DataFrame) -> pd.Series:
-    named = [people[flag].fillna(False).map({True: words.flag(flag), False: ""}) for flag in FLAGS]
-    return pd.concat(named, axis=1).apply(lambda row: ", ".join(f for f in row if f), axis=1)
+    """The set flags in words, "Opted out, Link scanner click"; blank when none is set."""
+    set_flags = people[list(FLAGS)].fillna(False).astype(bool).itertuples(index=False)
+    joined = [", ".join(words.flag(f) for f, on in zip(FLAGS, row, strict=True) if on)
+              for row in set_flags]  # fmt: skip
+    return pd.Series(joined, index=people.index, dtype=object)
 
 
 def people(frame: pd.DataFrame, zone: str) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import funnel as funnel_sql
 from core.steps import percent
-from dashboard import access, charts, live, queries, words
+from dashboard import access, charts, live, queries, tables, words
 from dashboard.campaign import chosen_campaign
 
 REMINDERS = "app_pages/reminders.py"
@@ -21,7 +21,9 @@ st.caption(words.MEANING)
 
 def schedule_line(never_mailed: int) -> str:
     first, deadline = queries.schedule(campaign)
-    parts = [f"First mail sent {first:%Y-%m-%d}" if first is not None else "No mail sent yet"]
+    zone = tables.viewer_zone()
+    sent = None if first is None else first.tz_convert(zone)
+    parts = [f"First mail sent {sent:%Y-%m-%d}" if sent is not None else "No mail sent yet"]
     if deadline is not None:
         left = (deadline - datetime.now(UTC).date()).days
         parts.append(
@@ -50,12 +52,14 @@ def not_on_roster(people) -> None:
     with st.expander(f"Addresses not on the roster: {len(apart):,}"):
         st.caption("Mail went to these addresses (a test mailbox, a forward) but they are not on "
                    "the roster: they are in no count above and in no reminder.")  # fmt: skip
+        zone = tables.viewer_zone()
         shown = apart[["email", "stage", "last_event_at"]].assign(
-            stage=apart["stage"].map(words.stage)
+            stage=apart["stage"].map(words.stage),
+            last_event_at=tables.local_times(apart["last_event_at"], zone),
         )
         st.dataframe(shown, hide_index=True, width="stretch",
                      column_config={"email": "Email", "stage": "Stage",
-                                    "last_event_at": "Last event"})  # fmt: skip
+                                    "last_event_at": f"Last event ({zone})"})  # fmt: skip
 
 
 @live.part

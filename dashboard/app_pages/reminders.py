@@ -8,7 +8,7 @@ import streamlit as st
 from core import audit
 from core.funnel import SEGMENTS, segment
 from core.reminders import reminders_csv, reminders_excel_csv, reminders_xlsx
-from dashboard import access, live, queries, words
+from dashboard import access, live, queries, tables, words
 from dashboard.campaign import chosen_campaign
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +68,10 @@ def chosen_segment() -> None:
     else:
         download(csv, chosen, ".csv", reminders_csv, "text/csv", None)
     download(xlsx, chosen, ".xlsx", reminders_xlsx, XLSX, "xlsx")
-    st.dataframe(chosen, hide_index=True, width="stretch")
+    zone = tables.viewer_zone()
+    st.caption(f"Times in your time zone, {zone}; the files keep UTC.")
+    st.dataframe(tables.people(chosen, zone), hide_index=True, width="stretch",
+                 column_config=tables.people_columns())  # fmt: skip
 
 
 chosen_segment()

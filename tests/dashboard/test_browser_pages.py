@@ -21,6 +21,11 @@ SAMPLE_OPACITY = """() => Math.min(...[...document.querySelectorAll(
     '[data-testid="stElementContainer"]')].map(e => Number(getComputedStyle(e).opacity)))"""
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "timezone_id": "Europe/Zurich"}  # a viewer in Zurich
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("pages")
@@ -67,7 +72,9 @@ def test_the_overview_redraws_only_new_data_and_without_fading(served: Server, p
 
 def test_the_people_filters_narrow_the_table(served: Server, page: Page) -> None:
     open_page(page, served, "People")
-    expect(page.get_by_text(re.compile(r"^74 of 74 people"))).to_be_visible(timeout=20_000)
+    expect(
+        page.get_by_text("74 of 74 people · times in your time zone, Europe/Zurich")
+    ).to_be_visible(timeout=20_000)
     page.get_by_role("combobox", name=re.compile("Stage")).click()
     page.get_by_role("option", name="Delivered, not opened").click()
     page.keyboard.press("Escape")
