@@ -45,7 +45,9 @@ def table(rows: pd.DataFrame) -> None:
     config = {name: label for name, label in COLUMNS.items() if name in rows}
     config |= {rate: tables.rate_column(COLUMNS[rate]) for rate in ORDERS}
     rows = rows.assign(**{rate: tables.whole_percents(rows[rate]) for rate in ORDERS})
-    st.dataframe(rows, hide_index=True, width="stretch", column_config=config)
+    first = [rows.columns[0], "people", "delivered_people", *ORDERS]  # the rates in view
+    order = [*first, *(column for column in config if column not in first)]
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=config, column_order=order)
 
 
 @live.part
