@@ -40,6 +40,21 @@ def funnel(steps: pd.DataFrame) -> go.Figure:
     return _tidy(figure)
 
 
+def comparison(both: pd.DataFrame) -> go.Figure:
+    """Two campaigns' rates over delivered, step by step, side by side."""
+    both = both[both["step"].isin(["opened", "clicked", "completed"])]
+    both = both.assign(
+        step=both["step"].map(words.step), campaign=words.plot_column(both["campaign"])
+    )
+    figure = px.bar(both, x="step", y="rate", color="campaign", barmode="group",
+                    custom_data=["people"], title="Rates over delivered, side by side")  # fmt: skip
+    figure.update_traces(hovertemplate="%{fullData.name} · %{x}: %{customdata[0]:,} people "
+                         "(%{y:.0%} of delivered)<extra></extra>")  # fmt: skip
+    figure.update_yaxes(tickformat=".0%", title="")
+    figure.update_xaxes(title="")
+    return _tidy(figure)
+
+
 def events_over_time(frame: pd.DataFrame) -> go.Figure:
     frame = frame.assign(event=words.plot_column(frame["event"]))
     figure = px.bar(frame, x="hour", y="events", color="event", title="Events per hour")

@@ -77,6 +77,17 @@ def schedule(campaign: str) -> tuple[pd.Timestamp | None, date | None]:
     return (None if first is None or pd.isna(first) else first), deadline
 
 
+def earlier_campaigns(campaign: str) -> list[str]:
+    """Campaigns that started before `campaign`, the same kind first (the same name without its
+    digits: survey-2025 for survey-2026), then the latest first."""
+    known = campaigns().sort_values("first_event_at", ascending=False)
+    start = known.set_index("campaign")["first_event_at"].get(campaign)
+    if start is None or pd.isna(start):
+        return []
+    earlier = list(known.loc[known["first_event_at"] < start, "campaign"])
+    return sorted(earlier, key=lambda name: words.kind(name) != words.kind(campaign))
+
+
 def segment_counts(people: pd.DataFrame) -> dict[str, int]:
     return {name: len(funnel_sql.segment(people, name)) for name in funnel_sql.SEGMENTS}
 

@@ -102,3 +102,8 @@ def step(name: str) -> str:
 
 def flag(name: str) -> str:
     return FLAGS.get(name, name)
+
+
+def kind(campaign: str) -> str:
+    """What a campaign is without its year or number: survey-2025 and survey-2026 are surveys."""
+    return re.sub(r"[\d\W_]+", " ", campaign).strip().casefold()

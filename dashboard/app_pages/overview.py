@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import streamlit as st
 
 from core import funnel as funnel_sql
@@ -63,7 +64,7 @@ def not_on_roster(people) -> None:
 
 
 @live.part
-def live() -> None:
+def this_campaign() -> None:
     steps, never_mailed = queries.steps_for(campaign)
     st.markdown(schedule_line(never_mailed))
     tiles = st.columns(len(steps))
@@ -98,4 +99,25 @@ def live() -> None:
         st.plotly_chart(charts.bounce_reasons(reasons), width="stretch")
 
 
-live()
+def comparison() -> None:
+    """This campaign beside an earlier one (last year's survey): the funnel and the rates."""
+    earlier = queries.earlier_campaigns(campaign)
+    if not earlier:
+        return
+    st.subheader("Compared with an earlier campaign")
+    other = st.selectbox("Earlier campaign", earlier, key=f"compare-{campaign}")
+    both = pd.concat(
+        [queries.steps_for(name)[0].assign(campaign=name) for name in (campaign, other)]
+    )
+    st.plotly_chart(charts.comparison(both), width="stretch")
+    rates = both["rate"].map(percent).where(both["step"] != "invited", "")
+    table = both.assign(step=both["step"].map(words.step), rate=rates)
+    wide = table.pivot(index="step", columns="campaign", values=["people", "rate"])
+    wide = wide.reindex([words.step(s) for s in words.STEPS])
+    wide.columns = [f"{name} · {'people' if what == 'people' else 'of delivered'}"
+                    for what, name in wide.columns]  # fmt: skip
+    st.dataframe(wide, width="stretch")
+
+
+this_campaign()
+live.steady(comparison)

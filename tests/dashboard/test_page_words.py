@@ -180,3 +180,22 @@ def test_bounces_are_grouped_with_the_raw_reason_on_hover(fixed) -> None:
     bounces = next(c for c in charts if c["layout"]["title"]["text"] == "Why mail did not arrive")
     assert bounces["data"][0]["y"] == ["mailbox unknown"]
     assert "user unknown" in bounces["data"][0]["customdata"][0][0]
+
+
+def test_the_overview_sets_an_earlier_campaign_of_the_same_kind_beside_this_one(fixed) -> None:
+    db = shared(fixed.db)
+    earlier = [event(email=f"e{n}@corp.example", employee_id=f"E{n}", campaign=name,
+                     event="open" if n <= 3 else "delivered", timestamp=BASE_TIME - 10**6 + n)
+               for name in ("other-2024", "survey-2025") for n in range(1, 7)]  # fmt: skip
+    later = [event(email="e1@corp.example", employee_id="E1", campaign="survey-2026",
+                   timestamp=BASE_TIME + 5)]  # fmt: skip
+    delivery = Delivery(batch(*earlier, *later), "test", datetime.now(UTC))
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=30).run()
+    app.sidebar.selectbox[0].set_value("survey-2026").run()
+    picker = next(box for box in app.selectbox if box.label == "Earlier campaign")
+    assert picker.options[0] == "survey-2025" and "other-2024" in picker.options
+    table = app.dataframe[-1].value
+    assert table.loc["Opened", "survey-2025 · of delivered"] == "50%"
+    assert table.loc["Delivered", "survey-2025 · people"] == 6
+    assert table.loc["Delivered", "survey-2026 · people"] == 1
