@@ -39,7 +39,7 @@ def filtered(people: pd.DataFrame) -> pd.DataFrame:
 
 
 @live.part
-def live() -> None:
+def people_table() -> None:
     shown = filtered(queries.funnel(campaign))
     zone = tables.viewer_zone()
     st.caption(f"{len(shown):,} of {len(people):,} people · times in your time zone, {zone}")
@@ -47,7 +47,7 @@ def live() -> None:
                  column_config=tables.people_columns())  # fmt: skip
 
 
-live()
+people_table()
 
 st.subheader("One person's timeline")
 labels = (

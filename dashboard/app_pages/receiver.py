@@ -24,7 +24,7 @@ def ago(elapsed: timedelta) -> str:
 
 
 @live.ticking
-def live() -> None:
+def traffic() -> None:
     summary = queries.receiver_summary()
     now = datetime.now(UTC)
     last_batch, last_event = summary["last_batch_at"], summary["last_event_at"]
@@ -67,4 +67,4 @@ def live() -> None:
     alert_history.render()
 
 
-live()
+traffic()

@@ -51,7 +51,7 @@ def table(rows: pd.DataFrame) -> None:
 
 
 @live.part
-def live() -> None:
+def groups() -> None:
     mix, company, hidden = queries.teams_for(campaign, by)
     mix = mix.sort_values(order, ascending=False)
     st.caption(
@@ -69,4 +69,4 @@ def live() -> None:
     table(shown)
 
 
-live()
+groups()
