@@ -17,6 +17,7 @@ from core.send_campaigns import SendCampaign
 from core.settings import Settings, install_settings
 from dashboard import words
 from mailpulse.server import DASHBOARD
+from receiver import teams_answers
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_many
 from tests.factories import BASE_TIME, batch, event
@@ -199,3 +200,12 @@ def test_the_overview_sets_an_earlier_campaign_of_the_same_kind_beside_this_one(
     assert table.loc["Opened", "survey-2025 · of delivered"] == "50%"
     assert table.loc["Delivered", "survey-2025 · people"] == 6
     assert table.loc["Delivered", "survey-2026 · people"] == 1
+
+
+def test_the_open_rate_reads_the_same_on_the_overview_in_teams_and_in_the_teams_bot(fixed) -> None:
+    overview = {m.label: m.delta for m in run_page("overview").metric}["Opened"]
+    company = run_page("teams").dataframe[0].value
+    bot = teams_answers.status(shared(fixed.db), fixed.bot_click_seconds, CAMPAIGN)
+    assert overview == "67% of delivered"
+    assert company["open_rate"].iloc[0] == 67  # drawn as "67%"
+    assert "Opened: 4 (67% of delivered)" in bot
