@@ -55,9 +55,9 @@ def comparison(both: pd.DataFrame) -> go.Figure:
     return _tidy(figure)
 
 
-def events_over_time(frame: pd.DataFrame) -> go.Figure:
-    frame = frame.assign(event=words.plot_column(frame["event"]))
-    figure = px.bar(frame, x="hour", y="events", color="event", title="Events per hour")
+def events_over_time(frame: pd.DataFrame, zone: str) -> go.Figure:
+    frame = frame.assign(event=words.plot_column(frame["event"]), hour=_local(frame["hour"], zone))
+    figure = px.bar(frame, x="hour", y="events", color="event", title=f"Events per hour ({zone})")
     return _tidy(figure)
 
 
@@ -108,16 +108,21 @@ def team_mix(mix: pd.DataFrame, by: str) -> go.Figure:
     return _tidy(figure)
 
 
-def receiver_traffic(frame: pd.DataFrame) -> go.Figure:
-    long = frame.melt(
+def receiver_traffic(frame: pd.DataFrame, zone: str) -> go.Figure:
+    long = frame.assign(minute=_local(frame["minute"], zone)).melt(
         id_vars="minute",
         value_vars=["events_stored", "duplicates", "quarantined"],
         var_name="kind",
         value_name="events",
     )
-    title = "Events received per minute, last 6 hours"
+    title = f"Events received per minute, last 6 hours ({zone})"
     figure = px.bar(long, x="minute", y="events", color="kind", title=title)
     return _tidy(figure)
+
+
+def _local(times: pd.Series, zone: str) -> pd.Series:
+    """Wall-clock times in `zone`, as the axis shows them."""
+    return pd.to_datetime(times, utc=True).dt.tz_convert(zone).dt.tz_localize(None)
 
 
 def _tidy(figure: go.Figure) -> go.Figure:

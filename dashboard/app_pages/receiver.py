@@ -24,7 +24,7 @@ def ago(elapsed: timedelta) -> str:
 
 
 @live.ticking
-def traffic() -> None:
+def receiving() -> None:
     summary = queries.receiver_summary()
     now = datetime.now(UTC)
     last_batch, last_event = summary["last_batch_at"], summary["last_event_at"]
@@ -52,7 +52,7 @@ def traffic() -> None:
     if traffic.empty:
         st.info("No batch received in the last 6 hours.")
     else:
-        st.plotly_chart(charts.receiver_traffic(traffic), width="stretch")
+        st.plotly_chart(charts.receiver_traffic(traffic, zone), width="stretch")
     left, right = st.columns(2)
     left.subheader("Events per type")
     left.dataframe(queries.events_by_type(), hide_index=True, width="stretch")
@@ -67,4 +67,4 @@ def traffic() -> None:
     alert_history.render()
 
 
-traffic()
+receiving()
