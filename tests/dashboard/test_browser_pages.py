@@ -18,7 +18,8 @@ from tests.factories import batch, event
 
 pytestmark = pytest.mark.browser
 SAMPLE_OPACITY = """() => Math.min(...[...document.querySelectorAll(
-    '[data-testid="stElementContainer"]')].map(e => Number(getComputedStyle(e).opacity)))"""
+    '[data-testid="stElementContainer"]')].filter(e => e.offsetHeight > 0).map(
+    e => Number(getComputedStyle(e).opacity)))"""  # what can be seen: a <style> has no height
 
 
 @pytest.fixture(scope="session")
