@@ -56,7 +56,12 @@ def groups() -> None:
     mix = mix.sort_values(order, ascending=False)
     st.caption(
         f"Groups smaller than {queries.SMALLEST_GROUP} people are folded into 'other'"
-        + (f"; {hidden} people in groups too small even together are not shown." if hidden else ".")
+        + (
+            f"; {hidden} {'person' if hidden == 1 else 'people'} in groups too small even "
+            "together are not shown."
+            if hidden
+            else "."
+        )
         + " Bars: each group's people by stage. Rates: over delivered, as on the Overview."
     )
     shown = edges(mix) if by == "manager" else mix
