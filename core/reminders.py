@@ -1,11 +1,17 @@
-"""The reminder CSV: one pure function, so the dashboard and the CLI produce the same bytes."""
+"""The reminder CSV: one pure function, so the dashboard and the CLI produce the same bytes;
+the same rows for Excel (with a byte order mark, or as .xlsx)."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.funnel import FLAGS
 
@@ -13,13 +19,16 @@ HEADER = (
     "employee_id", "email", "name", "department", "manager", "stage",
     "delivered_at", "opened_at", "clicked_at", "last_event_at", "flags", "reason",
     "mails_sent", "last_mailed_at",
+    "location", "timezone",  # after the SPEC's columns: where the employee reads their mail
 )  # fmt: skip
 TIMES = ("delivered_at", "opened_at", "clicked_at", "last_event_at", "last_mailed_at")
-FREE_TEXT = ("employee_id", "email", "name", "department", "manager", "reason")
+FREE_TEXT = ("employee_id", "email", "name", "department", "manager", "reason", "location",
+             "timezone")  # fmt: skip
 FORMULA_START = r"^[=+\-@\t\r]"
 # What Python's csv module quotes (QUOTE_MINIMAL, CRLF rows): the delimiter, the quote, CR, LF.
 NEEDS_QUOTES = '[,"\r\n]'
 CRLF = "\r\n"
+BOM = "\ufeff".encode()  # Excel reads a CSV as UTF-8 only when it starts with this
 
 
 def reminders_csv(frame: pd.DataFrame) -> bytes:
@@ -33,6 +42,23 @@ def reminders_csv(frame: pd.DataFrame) -> bytes:
     fields = [quoted(cells[column]) for column in HEADER]
     rows = pc.binary_join_element_wise(*fields, ",").take(order) if len(frame) else pa.array([])
     return CRLF.join([",".join(HEADER), *rows.to_pylist(), ""]).encode("utf-8")
+
+
+def reminders_excel_csv(frame: pd.DataFrame) -> bytes:
+    """The same CSV with a UTF-8 byte order mark: a double-click in Excel keeps Müller."""
+    return BOM + reminders_csv(frame)
+
+
+def reminders_xlsx(frame: pd.DataFrame) -> bytes:
+    """The CSV's cells, row for row, as one worksheet of text (formulas defused alike)."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("reminders")
+    text = reminders_csv(frame).decode("utf-8")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
+    data = io.BytesIO()
+    workbook.save(data)
+    return data.getvalue()
 
 
 def _cells(frame: pd.DataFrame, column: str) -> pa.Array:

@@ -2,39 +2,52 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core import funnel as funnel_sql
-from core import users
+from core import send_campaigns, users
 from core.database import Database, shared
 from core.errors import UserError
 from core.settings import current_settings
 from core.users import Viewer
-from dashboard import access
+from dashboard import access, words
 
 FRESH_SECONDS = 5  # live pages re-ask at most this often
 SMALLEST_GROUP = 5  # smaller teams fold into "other": no one can be singled out
+SEEN = "live_data_version"
 
 
 def database() -> Database:
     return shared(current_settings().db)
 
 
+def data_version() -> tuple:
+    """Changes whenever anything a live page shows may have (never cached: it is the check)."""
+    return database().rows("data_version")[0]
+
+
+def _seen() -> Any:
+    """The fingerprint this page run draws (see `live`): in every cache key, so a rerun for
+    changed data never reads an answer cached before the change."""
+    return st.session_state.get(SEEN)
+
+
 @st.cache_data(ttl=FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _frame(db_path: str, name: str, **params: Any) -> pd.DataFrame:
+def _frame(db_path: str, seen: Any, name: str, **params: Any) -> pd.DataFrame:
     return database().frame(name, **params)
 
 
 def frame(name: str, **params: Any) -> pd.DataFrame:
-    """The named query's answer, cached for a few seconds per database and parameters."""
-    return _frame(str(current_settings().db), name, **params)
+    """The named query's answer, cached for a few seconds per database, data and parameters."""
+    return _frame(str(current_settings().db), _seen(), name, **params)
 
 
 @st.cache_data(ttl=FRESH_SECONDS, max_entries=8, show_spinner=False)
-def _funnel(db_path: str, campaign: str, bot_click_seconds: int) -> pd.DataFrame:
+def _funnel(db_path: str, seen: Any, campaign: str, bot_click_seconds: int) -> pd.DataFrame:
     return funnel_sql.funnel(database(), campaign, bot_click_seconds)
 
 
@@ -46,11 +59,37 @@ def funnel(campaign: str) -> pd.DataFrame:
 
 def _funnel_unchecked(campaign: str) -> pd.DataFrame:
     settings = current_settings()
-    return _funnel(str(settings.db), campaign, settings.bot_click_seconds)
+    return _funnel(str(settings.db), _seen(), campaign, settings.bot_click_seconds)
 
 
 def campaigns() -> pd.DataFrame:
     return frame("campaigns")
+
+
+def schedule(campaign: str) -> tuple[pd.Timestamp | None, date | None]:
+    """When the campaign's first mail went out (its first event), and its deadline when the
+    campaign was defined for sending with one."""
+    first = campaigns().set_index("campaign")["first_event_at"].get(campaign)
+    try:
+        deadline = send_campaigns.find(database(), campaign).deadline
+    except UserError:  # not sent by mailpulse: no deadline known
+        deadline = None
+    return (None if first is None or pd.isna(first) else first), deadline
+
+
+def earlier_campaigns(campaign: str) -> list[str]:
+    """Campaigns that started before `campaign`, the same kind first (the same name without its
+    digits: survey-2025 for survey-2026), then the latest first."""
+    known = campaigns().sort_values("first_event_at", ascending=False)
+    start = known.set_index("campaign")["first_event_at"].get(campaign)
+    if start is None or pd.isna(start):
+        return []
+    earlier = list(known.loc[known["first_event_at"] < start, "campaign"])
+    return sorted(earlier, key=lambda name: words.kind(name) != words.kind(campaign))
+
+
+def segment_counts(people: pd.DataFrame) -> dict[str, int]:
+    return {name: len(funnel_sql.segment(people, name)) for name in funnel_sql.SEGMENTS}
 
 
 def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
@@ -90,8 +129,15 @@ def events_over_time(campaign: str) -> pd.DataFrame:
 
 
 def bounce_reasons(campaign: str) -> pd.DataFrame:
+    """Per group (mailbox unknown, full, spam, policy, other) and kind: recipients, and the
+    raw reasons behind them, most frequent first."""
     _require_people_level()
-    return frame("bounce_reasons", campaign=campaign)
+    raw = frame("bounce_reasons", campaign=campaign)
+    raw = raw.assign(group=raw["reason"].map(words.bounce_group))
+    grouped = raw.groupby(["group", "kind"], sort=False).agg(
+        recipients=("recipients", "sum"), reasons=("reason", list), counts=("recipients", list)
+    )
+    return grouped.reset_index().sort_values("recipients", ascending=False, kind="stable")
 
 
 def timeline(campaign: str, employee_id: str | None, email: str | None) -> pd.DataFrame:
@@ -118,6 +164,19 @@ def team_mix(people: pd.DataFrame, by: str) -> pd.DataFrame:
     mix["open_rate"] = mix[list(funnel_sql.reached("opened"))].sum(axis=1) / base
     mix["completion_rate"] = mix["completed"] / base
     return mix.reset_index()
+
+
+def reporting_line(campaign: str, manager: str) -> list[str]:
+    """The managers above `manager` by the roster's manager_id, top first, then `manager`;
+    empty when the roster has no manager_id for their team."""
+    team = _visible(campaign)
+    ids = (
+        team.loc[team["manager"] == manager, "manager_id"].dropna() if "manager_id" in team else []
+    )
+    if len(ids) == 0:
+        return []
+    above = frame("manager_chain", employee_id=str(pd.Series(ids).mode()[0]))["name"]
+    return [*dict.fromkeys(reversed(list(above))), manager]
 
 
 def receiver_summary() -> dict[str, Any]:
@@ -170,9 +229,12 @@ def _visible(campaign: str) -> pd.DataFrame:
     return people[people["employee_id"].isin(team)]
 
 
-def steps_for(campaign: str) -> pd.DataFrame:
-    """The Overview's funnel steps for whoever looks (a manager: their team)."""
-    return funnel_steps(_visible(campaign))
+def steps_for(campaign: str) -> tuple[pd.DataFrame, int]:
+    """The Overview's funnel steps for whoever looks (a manager: their team), and how many
+    roster employees among them were never mailed."""
+    people = _visible(campaign)
+    never_mailed = int((funnel_sql.employees(people)["stage"] == "not_sent").sum())
+    return funnel_steps(people), never_mailed
 
 
 def teams_for(campaign: str, by: str) -> tuple[pd.DataFrame, pd.DataFrame, int]:

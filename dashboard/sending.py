@@ -7,6 +7,7 @@ campaign's send jobs; and one person's mails. The job itself runs in the server'
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -161,19 +162,19 @@ def _history(jobs: list[dict]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def person_mails(campaign: str, employee_id: str | None) -> None:
-    """One line of this person's mails: "invited Tue 09:02, reminded Thu 10:15" (UTC)."""
+def person_mails(campaign: str, employee_id: str | None, zone: str) -> None:
+    """One line of this person's mails in `zone`: "invited Tue 09:02, reminded Thu 10:15"."""
     if not allowed() or employee_id is None:
         return
     mails = sends.mails(queries.database(), campaign, employee_id)
     if not mails:
         st.caption("mailpulse has sent this person no mail of this campaign.")
         return
-    st.caption("Mails (UTC): " + ", ".join(_mail_words(mail) for mail in mails))
+    st.caption("Mails: " + ", ".join(_mail_words(mail, ZoneInfo(zone)) for mail in mails))
 
 
-def _mail_words(mail: dict) -> str:
+def _mail_words(mail: dict, zone: ZoneInfo) -> str:
     what = "invited" if mail["segment"] == "not_sent" else "reminded"
-    at = datetime.fromisoformat(mail["accepted_at"] or mail["queued_at"])
+    at = datetime.fromisoformat(mail["accepted_at"] or mail["queued_at"]).astimezone(zone)
     state = "" if mail["state"] == "accepted" else f" ({mail['state']})"
     return f"{what} {at:%a %H:%M}{state}"

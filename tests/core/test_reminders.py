@@ -1,18 +1,19 @@
 import csv
 import io
 
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import funnel
-from core.reminders import reminders_csv
+from core.reminders import reminders_csv, reminders_excel_csv, reminders_xlsx
 from tests.funnel_events import employees, funnel_of, ingest, sg
 
 HEADER = (
     b"employee_id,email,name,department,manager,stage,delivered_at,opened_at,clicked_at,"
-    b"last_event_at,flags,reason,mails_sent,last_mailed_at\r\n"
+    b"last_event_at,flags,reason,mails_sent,last_mailed_at,location,timezone\r\n"
 )
 
 
@@ -49,7 +50,7 @@ def test_rows_end_with_crlf_and_times_are_utc_seconds() -> None:
     )
     assert data == HEADER + (
         b"E1,anna@corp.example,Anna Meier,Sales,E9,opened,2026-01-07T10:30:03Z,"
-        b"2026-01-07T10:30:03Z,,2026-01-07T10:31:00Z,,,0,\r\n"
+        b"2026-01-07T10:30:03Z,,2026-01-07T10:31:00Z,,,0,,,\r\n"
     )
 
 
@@ -93,7 +94,7 @@ def test_a_cell_that_starts_like_a_formula_is_kept_as_text(start) -> None:
 def test_commas_quotes_and_newlines_are_quoted_and_utf8_is_kept() -> None:
     data = reminders_csv(frame({"employee_id": "E1", "name": 'Żaneta "Zee", Nowak\nHR'}))
     assert data.split(b"\r\n", 1)[1] == (
-        'E1,,"Żaneta ""Zee"", Nowak\nHR",,,delivered,,,,,,,0,\r\n'.encode()
+        'E1,,"Żaneta ""Zee"", Nowak\nHR",,,delivered,,,,,,,0,,,\r\n'.encode()
     )
 
 
@@ -104,7 +105,7 @@ def test_the_undelivered_segment_carries_the_bounce_reason(db) -> None:
     data = reminders_csv(funnel.segment(funnel_of(db), "undelivered"))
     assert data == HEADER + (
         b"E1,e1@corp.example,Anna,Sales,,bounced,,,,2026-01-01T00:00:00Z,,"
-        b"'=cmd|' /C calc'!A0,0,\r\n"
+        b"'=cmd|' /C calc'!A0,0,,,\r\n"
     )
 
 
@@ -158,3 +159,22 @@ def _defused(text: str | None) -> str:
     if text is None:
         return ""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def test_the_excel_csv_is_the_same_bytes_after_a_byte_order_mark() -> None:
+    people = frame({"employee_id": "E1", "name": "Jürgen Müller", "location": "Zürich"})
+    data = reminders_excel_csv(people)
+    assert data == b"\xef\xbb\xbf" + reminders_csv(people)
+    assert "Jürgen Müller" in data.decode("utf-8-sig")
+
+
+def test_the_xlsx_holds_the_csv_cells_row_for_row_as_text() -> None:
+    people = frame(
+        {"employee_id": "E2", "name": '=HYPERLINK("http://evil")', "timezone": "Europe/Zurich"},
+        {"employee_id": "E1", "name": "Jürgen Müller", "reason": "line\nbreak", "mails_sent": 2},
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(reminders_xlsx(people))).active
+    rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows == list(csv.reader(io.StringIO(reminders_csv(people).decode(), newline="")))
+    assert rows[1][2] == "Jürgen Müller" and rows[2][2].startswith("'=")
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value)
