@@ -219,7 +219,8 @@ def _visible(campaign: str) -> pd.DataFrame:
         raise NotForYourRole("Sign in first.")
     kept = frame("campaign_aggregates", campaign=campaign)
     if not kept.empty:  # purged: counts without people, for everyone
-        return kept.loc[kept.index.repeat(kept["people"])].drop(columns="people")
+        repeated = kept.loc[kept.index.repeat(kept["people"])].drop(columns="people")
+        return repeated.reset_index(drop=True)
     people = _funnel_unchecked(campaign)
     if found.role != "manager":
         return people
@@ -227,6 +228,11 @@ def _visible(campaign: str) -> pd.DataFrame:
     if len(team) < SMALLEST_GROUP:
         raise NotForYourRole(f"Fewer than {SMALLEST_GROUP} people are below you: no figures.")
     return people[people["employee_id"].isin(team)]
+
+
+def purged(campaign: str) -> bool:
+    """Whether only the campaign's kept counts are left (per department; no manager, no person)."""
+    return not frame("campaign_aggregates", campaign=campaign).empty
 
 
 def steps_for(campaign: str) -> tuple[pd.DataFrame, int]:

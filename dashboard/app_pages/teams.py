@@ -23,6 +23,10 @@ by_column, order_column = st.columns(2)
 by = by_column.radio("Group by", ["department", "manager"], horizontal=True, format_func=str.title)
 order = order_column.radio("Sort by", list(ORDERS), horizontal=True, format_func=ORDERS.get)
 picked = None
+if by == "manager" and queries.purged(campaign):
+    st.info("This campaign's person-level data was purged: its counts are kept per department "
+            "only, so there is no view by manager.")  # fmt: skip
+    st.stop()
 if by == "manager":
     named = queries.teams_for(campaign, by)[0]["manager"]
     hint = f"Type a name; without one, the top and bottom {EDGE}"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import roster
+from core import retention, roster
 from core.database import close_shared, shared
 from core.settings import Settings, install_settings
 from mailpulse.server import DASHBOARD
@@ -91,3 +91,15 @@ def test_a_picked_manager_is_shown_with_the_reporting_line_above_them(teams: App
     assert list(app.dataframe[1].value["manager"]) == ["Boss 03"]
     assert app.dataframe[1].value["open_rate"].iloc[0] == 60  # shown as 60%, as everywhere
     assert "Reporting line: Owner › Chief › Boss 03" in [m.value for m in app.markdown]
+
+
+def test_a_purged_campaign_has_departments_and_one_sentence_by_manager(
+    teams: AppTest, settings: Settings
+) -> None:
+    retention.purge(shared(settings.db), CAMPAIGN, ("campaign", "employee_id"), 60, "cli:test")
+    teams.run()
+    assert not teams.exception, teams.exception
+    assert "Ops" in set(teams.dataframe[1].value["department"])
+    teams.radio[0].set_value("manager").run()
+    assert not teams.exception, teams.exception
+    assert "no view by manager" in teams.info[0].value
