@@ -20,13 +20,17 @@ from core.errors import UserError
 
 T = TypeVar("T")
 Work = Callable[[duckdb.DuckDBPyConnection], Any]
+Maintenance = Callable[[duckdb.DuckDBPyConnection, bool], None]  # (connection, queue empty)
 MAX_GROUP = 256
 MEMORY_SHARE = 4  # DuckDB may use a quarter of the machine's memory (its default is 80%)
 MIN_MEMORY = 256 * 2**20
-# Checkpoints run when the writer has been idle this long, so no answer waits behind one; the
-# automatic checkpoint inside a commit stays as a backstop for a WAL that never gets a pause.
-IDLE_SECONDS = 0.2
-IDLE_CHECKPOINT_WAL = 8 * 2**20
+# A checkpoint costs ~4-8 ms per MiB of WAL (bench/RESULTS.md) and blocks commits, so the
+# writer runs small ones between commits, never inside one: after a commit (its answers are
+# out), when its queue is empty and the WAL has passed IDLE_CHECKPOINT_WAL, or when work is
+# waiting but the WAL has passed BUSY_CHECKPOINT_WAL (a queue that never empties). The automatic
+# checkpoint inside a commit (1 GiB, seconds long) stays as a backstop only.
+IDLE_CHECKPOINT_WAL = 4 * 2**20
+BUSY_CHECKPOINT_WAL = 8 * 2**20
 
 
 class DatabaseBusy(UserError):
@@ -63,10 +67,10 @@ class Database:
         migrate(self._con)
         self.writer = Writer(self._con.cursor(), self._idle_checkpoint)
 
-    def _idle_checkpoint(self, con: duckdb.DuckDBPyConnection) -> None:
+    def _idle_checkpoint(self, con: duckdb.DuckDBPyConnection, idle: bool) -> None:
         wal = self.path.with_name(self.path.name + ".wal")
         with suppress(OSError):
-            if wal.stat().st_size >= IDLE_CHECKPOINT_WAL:
+            if wal.stat().st_size >= (IDLE_CHECKPOINT_WAL if idle else BUSY_CHECKPOINT_WAL):
                 con.execute("CHECKPOINT")
 
     @contextmanager
@@ -146,7 +150,7 @@ class Writer:
     consecutive such works, so a commit of many small batches costs a few statements only.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, idle: Work | None = None) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, idle: Maintenance | None = None) -> None:
         self._con = con
         self._idle = idle
         self._queue: queue.Queue[tuple[Work, Future] | None] = queue.Queue()
@@ -172,7 +176,7 @@ class Writer:
         self._thread.join()
 
     def _run(self) -> None:
-        while (job := self._next()) is not None:
+        while (job := self._queue.get()) is not None:
             group = [job]
             while len(group) < MAX_GROUP:
                 try:
@@ -184,17 +188,13 @@ class Writer:
                     return
                 group.append(nxt)
             self._commit(group)
+            self._maintain()
 
-    def _next(self) -> tuple[Work, Future] | None:
-        """The next job; while none comes, the idle work (a checkpoint) runs once."""
-        try:
-            return self._queue.get(timeout=IDLE_SECONDS)
-        except queue.Empty:
-            pass
+    def _maintain(self) -> None:
+        """Between commits, never inside one: the idle work (a checkpoint) decides by the WAL."""
         if self._idle is not None:
-            with suppress(duckdb.Error):  # a failed checkpoint is retried at the next pause
-                self._idle(self._con)
-        return self._queue.get()
+            with suppress(duckdb.Error):  # a failed checkpoint is retried after the next commit
+                self._idle(self._con, self._queue.empty())
 
     def _commit(self, group: list[tuple[Work, Future]]) -> None:
         try:

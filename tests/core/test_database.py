@@ -5,7 +5,7 @@ import threading
 import duckdb
 import pytest
 
-from core import sql
+from core import database, sql
 from core.database import Database, DatabaseBusy, DatabaseClosed, DatabaseMissing
 
 
@@ -69,3 +69,21 @@ def test_a_database_that_must_exist_is_not_created(tmp_path) -> None:
     with pytest.raises(DatabaseMissing, match="MAILPULSE_DB"):
         Database(missing, create=False)
     assert not missing.parent.exists()
+
+
+def test_a_writer_that_never_runs_dry_checkpoints_between_commits(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "MAX_GROUP", 1)  # one commit per job, the queue always full
+    wal = db.path.with_name(db.path.name + ".wal")
+    seen: list[int] = []
+
+    def write(con: duckdb.DuckDBPyConnection) -> None:
+        seen.append(wal.stat().st_size if wal.exists() else 0)  # inside the transaction
+        con.execute("INSERT INTO filler SELECT range, repeat('y', 200) FROM range(5000)")
+
+    db.write(lambda con: con.execute("CREATE TABLE filler (n BIGINT, s VARCHAR)"))
+    futures = [db.writer.submit(write) for _ in range(60)]  # ~60 MiB of WAL
+    for future in futures:
+        future.result()
+    assert max(seen) < database.BUSY_CHECKPOINT_WAL + 2 * 2**20 < 16 * 2**20
