@@ -20,13 +20,13 @@ from core.errors import UserError
 
 T = TypeVar("T")
 Work = Callable[[duckdb.DuckDBPyConnection], Any]
-Maintenance = Callable[[duckdb.DuckDBPyConnection, bool], None]  # (connection, queue empty)
+Maintenance = Callable[[duckdb.DuckDBPyConnection, bool], None]  # (con, nothing is waiting)
 MAX_GROUP = 256
 MEMORY_SHARE = 4  # DuckDB may use a quarter of the machine's memory (its default is 80%)
 MIN_MEMORY = 256 * 2**20
-# A checkpoint costs ~4-8 ms per MiB of WAL (bench/RESULTS.md) and blocks commits, so the
-# writer runs small ones between commits, never inside one: after a commit (its answers are
-# out), when its queue is empty and the WAL has passed IDLE_CHECKPOINT_WAL, or when work is
+# A checkpoint costs ~15-20 ms plus ~7 ms per MiB of WAL (bench/RESULTS.md) and blocks commits,
+# so the writer runs small ones between commits, never inside one: after a commit (its answers
+# are out), when its queue is empty and the WAL has passed IDLE_CHECKPOINT_WAL, or when work is
 # waiting but the WAL has passed BUSY_CHECKPOINT_WAL (a queue that never empties). The automatic
 # checkpoint inside a commit (1 GiB, seconds long) stays as a backstop only.
 IDLE_CHECKPOINT_WAL = 4 * 2**20
@@ -68,9 +68,9 @@ class Database:
         self._con.execute(f"SET memory_limit = '{memory_limit() // 2**20}MiB'")  # an int
         self._con.execute("SET TimeZone = 'UTC'")
         migrate(self._con)
-        self.writer = Writer(self._con.cursor(), self._idle_checkpoint)
+        self.writer = Writer(self._con.cursor(), self._checkpoint_if_due)
 
-    def _idle_checkpoint(self, con: duckdb.DuckDBPyConnection, idle: bool) -> None:
+    def _checkpoint_if_due(self, con: duckdb.DuckDBPyConnection, idle: bool) -> None:
         wal = self.path.with_name(self.path.name + ".wal")
         with suppress(OSError):
             if wal.stat().st_size >= (IDLE_CHECKPOINT_WAL if idle else BUSY_CHECKPOINT_WAL):
@@ -153,9 +153,9 @@ class Writer:
     consecutive such works, so a commit of many small batches costs a few statements only.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, idle: Maintenance | None = None) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, maintain: Maintenance | None = None) -> None:
         self._con = con
-        self._idle = idle
+        self._maintenance = maintain
         self._queue: queue.Queue[tuple[Work, Future] | None] = queue.Queue()
         self._stopping = threading.Lock()  # no work can slip in behind the stop sign
         self._stopped = False
@@ -194,10 +194,10 @@ class Writer:
             self._maintain()
 
     def _maintain(self) -> None:
-        """Between commits, never inside one: the idle work (a checkpoint) decides by the WAL."""
-        if self._idle is not None:
+        """Between commits, never inside one (a checkpoint, when the WAL calls for one)."""
+        if self._maintenance is not None:
             with suppress(duckdb.Error):  # a failed checkpoint is retried after the next commit
-                self._idle(self._con, self._queue.empty())
+                self._maintenance(self._con, self._queue.empty())
 
     def _commit(self, group: list[tuple[Work, Future]]) -> None:
         try:

@@ -41,7 +41,8 @@ warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning
 
 def parse(body: bytes, fields: Fields) -> tuple[pa.Table, ParsedBatch] | None:
     """The body's distinct events and what it quarantined; None where only events.parse_body
-    reads it as it must (not JSON to orjson, not an array, an element that is not an object)."""
+    reads it as it must (not JSON to orjson, not an array, an element that is not an object or
+    repeats a key: DuckDB's reader refuses those bodies)."""
     columns = _columns(fields)
     try:
         items = orjson.loads(body)
