@@ -31,6 +31,7 @@ MIN_MEMORY = 256 * 2**20
 # checkpoint inside a commit (1 GiB, seconds long) stays as a backstop only.
 IDLE_CHECKPOINT_WAL = 4 * 2**20
 BUSY_CHECKPOINT_WAL = 8 * 2**20
+NO_VACUUM, VACUUM_TASKS = 0, 100  # DuckDB's max_vacuum_tasks: off, and its default
 
 
 class DatabaseBusy(UserError):
@@ -63,14 +64,28 @@ class Database:
         self.path = path
         self._con.execute("SET wal_autocheckpoint = '1GiB'")
         # A checkpoint's vacuum (merging row groups) took 1-2 s whenever a row group had filled,
-        # against ~40 ms without it; deleted rows (retention, forget) stay in their row groups.
-        self._con.execute("SET max_vacuum_tasks = 0")
+        # against ~40 ms without it: it runs only when asked for (vacuum_soon), once idle.
+        self._con.execute(f"SET max_vacuum_tasks = {NO_VACUUM}")
+        self._vacuum_due = threading.Event()
         self._con.execute(f"SET memory_limit = '{memory_limit() // 2**20}MiB'")  # an int
         self._con.execute("SET TimeZone = 'UTC'")
         migrate(self._con)
         self.writer = Writer(self._con.cursor(), self._checkpoint_if_due)
 
+    def vacuum_soon(self) -> None:
+        """After deletions (retention, forget): the next checkpoint with nothing waiting also
+        rewrites the row groups they thinned."""
+        self._vacuum_due.set()
+
     def _checkpoint_if_due(self, con: duckdb.DuckDBPyConnection, idle: bool) -> None:
+        if idle and self._vacuum_due.is_set():
+            self._vacuum_due.clear()
+            con.execute(f"SET max_vacuum_tasks = {VACUUM_TASKS}")
+            try:
+                con.execute("CHECKPOINT")
+            finally:
+                con.execute(f"SET max_vacuum_tasks = {NO_VACUUM}")
+            return
         wal = self.path.with_name(self.path.name + ".wal")
         with suppress(OSError):
             if wal.stat().st_size >= (IDLE_CHECKPOINT_WAL if idle else BUSY_CHECKPOINT_WAL):

@@ -1,6 +1,7 @@
 import subprocess
 import sys
 import threading
+import time
 
 import duckdb
 import pytest
@@ -87,3 +88,24 @@ def test_a_writer_that_never_runs_dry_checkpoints_between_commits(
     for future in futures:
         future.result()
     assert max(seen) < database.BUSY_CHECKPOINT_WAL + 2 * 2**20 < 16 * 2**20
+
+
+def test_a_vacuum_asked_for_runs_with_the_next_idle_checkpoint_and_only_then(
+    db: Database,
+) -> None:
+    def vacuum_tasks(con: duckdb.DuckDBPyConnection) -> int:
+        return con.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0]
+
+    db.write(
+        lambda con: con.execute("CREATE TABLE thinned AS SELECT range AS n FROM range(300000)")
+    )
+    db.write(lambda con: con.execute("DELETE FROM thinned WHERE n % 2 = 0"))
+    wal = db.path.with_name(db.path.name + ".wal")
+    assert wal.exists() and wal.stat().st_size > 0  # below the checkpoint threshold
+    db.vacuum_soon()
+    assert db.write(vacuum_tasks) == database.NO_VACUUM
+    deadline = time.monotonic() + 5
+    while wal.exists() and wal.stat().st_size > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not wal.exists() or wal.stat().st_size == 0  # checkpointed although the WAL is small
+    assert db.write(vacuum_tasks) == database.NO_VACUUM  # and vacuum off again
