@@ -79,12 +79,15 @@ def schedule(campaign: str) -> tuple[pd.Timestamp | None, date | None]:
 
 def earlier_campaigns(campaign: str) -> list[str]:
     """Campaigns that started before `campaign`, the same kind first (the same name without its
-    digits: survey-2025 for survey-2026), then the latest first."""
+    digits: survey-2025 for survey-2026), then the latest first; for a manager, none purged
+    (their kept counts are company-wide)."""
     known = campaigns().sort_values("first_event_at", ascending=False)
     start = known.set_index("campaign")["first_event_at"].get(campaign)
     if start is None or pd.isna(start):
         return []
     earlier = list(known.loc[known["first_event_at"] < start, "campaign"])
+    if _viewer() is not None and _viewer().role == "manager":
+        earlier = [name for name in earlier if not purged(name)]
     return sorted(earlier, key=lambda name: words.kind(name) != words.kind(campaign))
 
 
@@ -202,6 +205,10 @@ class NotForYourRole(UserError):
     pass
 
 
+PURGED_FOR_MANAGERS = ("This campaign's person-level data was purged: its kept counts are "
+                       "company-wide, for HR only.")  # fmt: skip
+
+
 def _viewer() -> Viewer | None:
     return access.viewer()
 
@@ -218,7 +225,9 @@ def _visible(campaign: str) -> pd.DataFrame:
     if found is None:
         raise NotForYourRole("Sign in first.")
     kept = frame("campaign_aggregates", campaign=campaign)
-    if not kept.empty:  # purged: counts without people, for everyone
+    if not kept.empty and found.role == "manager":
+        raise NotForYourRole(PURGED_FOR_MANAGERS)
+    if not kept.empty:  # purged: company-wide counts without people
         repeated = kept.loc[kept.index.repeat(kept["people"])].drop(columns="people")
         return repeated.reset_index(drop=True)
     people = _funnel_unchecked(campaign)
