@@ -59,6 +59,11 @@ def _offer(campaign: str, segment: str) -> None:
     except UserError as exc:
         st.info(f"{words.md(str(exc).rstrip('.'))}, then restart `mailpulse serve`.")
         return
+    try:
+        sends.check_not_purged(db, campaign)
+    except UserError as exc:
+        st.info(words.md(str(exc)))
+        return
     found = preview(db, settings, campaign, segment)
     count = found["count"]
     size = len(funnel.segment(queries.funnel(campaign), segment))  # opted-out people are in none

@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 from streamlit.testing.v1 import AppTest
 
-from core import roster, send_campaigns, sends, users
+from core import retention, roster, send_campaigns, sends, users
 from core.database import close_shared, shared
 from core.send_campaigns import SendCampaign
 from core.send_runner import Pace, Runner
@@ -128,6 +128,13 @@ def test_a_campaign_not_defined_for_sending_or_a_missing_key_says_what_to_run(co
     send_campaigns.define(db, SendCampaign(CAMPAIGN, "S", "https://s.example/{token}", body="B"))
     install_settings(company.model_copy(update={"sendgrid_api_key": SecretStr("")}))
     assert "set MAILPULSE\\_SENDGRID\\_API\\_KEY" in said(reminders("unopened"))
+
+
+def test_a_purged_campaign_says_its_people_were_purged_and_offers_no_send(company) -> None:
+    retention.purge(shared(company.db), CAMPAIGN, ("campaign", "employee_id"), 60, "cli:test")
+    app = reminders("not_sent")
+    assert "its people were purged; define a new campaign" in said(app)
+    assert not [b for b in app.button if b.key and b.key.startswith("send_")]
 
 
 def test_a_confirmed_send_mails_the_number_named_and_shows_its_result_and_history(
