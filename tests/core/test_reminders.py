@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core import funnel
 from core.reminders import reminders_csv, reminders_excel_csv, reminders_xlsx
@@ -158,6 +159,7 @@ def test_any_text_is_written_as_the_csv_module_writes_it(cells) -> None:
 def _defused(text: str | None) -> str:
     if text is None:
         return ""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
@@ -178,3 +180,13 @@ def test_the_xlsx_holds_the_csv_cells_row_for_row_as_text() -> None:
     assert rows == list(csv.reader(io.StringIO(reminders_csv(people).decode(), newline="")))
     assert rows[1][2] == "Jürgen Müller" and rows[2][2].startswith("'=")
     assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value)
+
+
+def test_a_formula_behind_a_control_character_is_text_in_the_xlsx_too() -> None:
+    evil = '\x01=HYPERLINK("http://evil")'
+    people = frame({"employee_id": "E1", "name": evil, "reason": evil})
+    sheet = openpyxl.load_workbook(io.BytesIO(reminders_xlsx(people))).active
+    name, reason = sheet.cell(2, 3), sheet.cell(2, 12)
+    assert name.value == reason.value == '\'=HYPERLINK("http://evil")'
+    assert name.data_type == reason.data_type == "s"
+    assert b"\x01" not in reminders_csv(people)  # the CSV holds the same defused cells
