@@ -57,6 +57,11 @@ def table(rows: pd.DataFrame) -> None:
 @live.part
 def groups() -> None:
     mix, company, hidden = queries.teams_for(campaign, by)
+    if mix.empty:
+        st.info(f"No group of {queries.SMALLEST_GROUP} or more roster employees to show: import "
+                f"the roster (`mailpulse roster import`), or wait for {queries.SMALLEST_GROUP} "
+                "people to be mailed.")  # fmt: skip
+        return
     mix = mix.sort_values(order, ascending=False)
     st.caption(
         f"Groups smaller than {queries.SMALLEST_GROUP} people are folded into 'other'"

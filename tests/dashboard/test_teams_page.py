@@ -103,3 +103,23 @@ def test_a_purged_campaign_has_departments_and_one_sentence_by_manager(
     teams.radio[0].set_value("manager").run()
     assert not teams.exception, teams.exception
     assert "no view by manager" in teams.info[0].value
+
+
+@pytest.mark.parametrize("roster_lines", [0, 4])  # events before the roster; a company of 4
+def test_no_group_to_show_is_one_sentence(settings: Settings, roster_lines: int) -> None:
+    install_settings(settings)
+    db = shared(settings.db)
+    if roster_lines:
+        roster.import_roster(db, "\n".join(roster_text().splitlines()[: roster_lines + 1]))
+    delivery = Delivery(batch(*story()), "test", datetime.now(UTC))
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    try:
+        app = AppTest.from_file(str(DASHBOARD), default_timeout=30).run()
+        app.switch_page("app_pages/teams.py").run()
+        for by in ("department", "manager"):
+            app.radio[0].set_value(by).run()
+            assert not app.exception, app.exception
+            assert "No group of 5 or more roster employees to show" in app.info[0].value
+            assert not app.dataframe and not app.get("plotly_chart")
+    finally:
+        close_shared(settings.db)
