@@ -12,6 +12,7 @@ from core import funnel as funnel_sql
 from core import send_campaigns, users
 from core.database import Database, shared
 from core.errors import UserError
+from core.send_preview import preview
 from core.settings import current_settings
 from core.users import Viewer
 from dashboard import access, words
@@ -60,6 +61,17 @@ def funnel(campaign: str) -> pd.DataFrame:
 def _funnel_unchecked(campaign: str) -> pd.DataFrame:
     settings = current_settings()
     return _funnel(str(settings.db), _seen(), campaign, settings.bot_click_seconds)
+
+
+@st.cache_data(ttl=FRESH_SECONDS, max_entries=16, show_spinner=False)
+def _send_preview(db_path: str, seen: Any, campaign: str, segment: str) -> dict[str, Any]:
+    return preview(database(), current_settings(), campaign, segment)
+
+
+def send_preview(campaign: str, segment: str) -> dict[str, Any]:
+    """Who would get the segment's mail now, and one message: once per data version, not per
+    rerun (a live page reruns whenever an event arrives)."""
+    return _send_preview(str(current_settings().db), _seen(), campaign, segment)
 
 
 def campaigns() -> pd.DataFrame:

@@ -162,6 +162,25 @@ def test_a_confirmed_send_mails_the_number_named_and_shows_its_result_and_histor
     assert "**0** of 4 would get a reminder now: the others were mailed" in said(app)
 
 
+def test_a_confirmation_survives_events_that_move_the_count_and_sends_at_most_its_number(
+    company,
+) -> None:
+    app = reminders("unopened")
+    app.button(key="send_ask").click().run()
+    db = shared(company.db)
+    delivery = Delivery(batch(event(email="e7@corp.example", employee_id="E7", campaign=CAMPAIGN)),
+                        "test", datetime.now(UTC))  # fmt: skip
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    app.run()  # what the live part's rerun does when the data changes
+    assert "**5** would get a reminder now." in said(app)
+    assert "5 now (you confirmed 4): at most 4 are mailed" in said(app)
+    confirm = app.button(key="send_confirm")
+    assert confirm.label == "Send 4 reminders"
+    confirm.click().run()
+    (job,) = sends.jobs(db, CAMPAIGN)
+    assert job["counts"]["queued"] == 4
+
+
 @pytest.mark.parametrize(
     ("status", "shown"),
     [(400, "0 accepted, 0 uncertain, 4 failed."), (None, "0 accepted, 4 uncertain, 0 failed."),
