@@ -144,14 +144,19 @@ def events_over_time(campaign: str) -> pd.DataFrame:
 
 
 def bounce_reasons(campaign: str) -> pd.DataFrame:
-    """Per group (mailbox unknown, full, spam, policy, other) and kind: recipients, and the
-    raw reasons behind them, most frequent first."""
+    """Per group (mailbox unknown, full, spam, policy, other) and kind: recipients (each person
+    once), and the raw reasons behind them with their recipients, most frequent first."""
     _require_people_level()
     raw = frame("bounce_reasons", campaign=campaign)
-    raw = raw.assign(group=raw["reason"].map(words.bounce_group))
-    grouped = raw.groupby(["group", "kind"], sort=False).agg(
-        recipients=("recipients", "sum"), reasons=("reason", list), counts=("recipients", list)
+    groups = {reason: words.bounce_group(reason) for reason in raw["reason"].unique()}
+    raw = raw.assign(group=raw["reason"].map(groups), kind=words.plot_column(raw["kind"]))
+    keys = ["group", "kind"]
+    per_reason = raw.groupby([*keys, "reason"], sort=False)["email"].nunique().reset_index()
+    per_reason = per_reason.sort_values(["email", "kind", "reason"], ascending=[False, True, True])
+    grouped = per_reason.groupby(keys, sort=False).agg(
+        reasons=("reason", list), counts=("email", list)
     )
+    grouped["recipients"] = raw.groupby(keys)["email"].nunique()
     return grouped.reset_index().sort_values("recipients", ascending=False, kind="stable")
 
 

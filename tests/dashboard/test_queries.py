@@ -127,3 +127,33 @@ def test_a_purged_campaign_is_offered_for_comparison_to_hr_but_not_to_a_manager(
         app = asked(viewer, "earlier_campaigns('survey-2026')")
         assert not app.exception, app.exception
         assert offered in app.text[0].value
+
+
+def test_bounce_reasons_count_each_person_once_per_group_and_lose_none_past_500(
+    settings: Settings,
+) -> None:
+    install_settings(settings)
+    db = shared(settings.db)
+    # 600 addresses unknown, each its own reason; one person bounced twice with two reasons.
+    bounces = [
+        event(
+            email=f"x{n}@corp.example",
+            event="bounce",
+            type="bounce",
+            reason=f"550 5.1.1 <x{n}@corp.example>: user unknown",
+        )
+        for n in range(600)
+    ]
+    bounces += [event(email="x0@corp.example", event="bounce", type="bounce",
+                      reason="550 no such user here"),
+                event(email="y@corp.example", event="bounce", type="<b>odd</b>",
+                      reason="mailbox full")]  # fmt: skip
+    delivery = Delivery(batch(*bounces), "test", datetime.now(UTC))
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    try:
+        reasons = queries.bounce_reasons("survey-2026").set_index(["group", "kind"])
+    finally:
+        close_shared(settings.db)
+    unknown = reasons.loc[("mailbox unknown", "bounce")]
+    assert unknown["recipients"] == 600 and len(unknown["reasons"]) == 601
+    assert "&lt;b&gt;odd&lt;/b&gt;" in reasons.index.get_level_values("kind")
