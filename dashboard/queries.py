@@ -188,7 +188,9 @@ def team_mix(people: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def reporting_line(campaign: str, manager: str) -> list[str]:
     """The managers above `manager` by the roster's manager_id, top first, then `manager`;
-    empty when the roster has no manager_id for their team."""
+    empty when the roster has no manager_id for their team; for hr and admin only (it names
+    people above groups too small to show)."""
+    _require_people_level()
     team = _visible(campaign)
     ids = (
         team.loc[team["manager"] == manager, "manager_id"].dropna() if "manager_id" in team else []

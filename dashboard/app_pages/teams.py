@@ -74,7 +74,7 @@ def groups() -> None:
         + " Bars: each group's people by stage. Rates: over delivered, as on the Overview."
     )
     shown = edges(mix) if by == "manager" else mix
-    if picked is not None:
+    if picked is not None and queries.sees_people():  # a manager sees names as group labels only
         line = queries.reporting_line(campaign, picked)
         if line:
             st.markdown("Reporting line: " + " › ".join(words.md(name) for name in line))

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core import retention, roster
 from core.database import close_shared, shared
 from core.settings import Settings, install_settings
+from core.users import Viewer
 from mailpulse.server import DASHBOARD
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_many
@@ -91,6 +92,15 @@ def test_a_picked_manager_is_shown_with_the_reporting_line_above_them(teams: App
     assert list(app.dataframe[1].value["manager"]) == ["Boss 03"]
     assert app.dataframe[1].value["open_rate"].iloc[0] == 60  # shown as 60%, as everywhere
     assert "Reporting line: Owner › Chief › Boss 03" in [m.value for m in app.markdown]
+
+
+def test_a_manager_picks_a_manager_below_them_but_sees_no_reporting_line(teams: AppTest) -> None:
+    app = AppTest.from_file(str(DASHBOARD.parent / "app_pages/teams.py"), default_timeout=30)
+    app.session_state["viewer"] = Viewer("c1@corp.example", "manager", "C1")
+    app = by_manager(app.run())
+    next(box for box in app.selectbox if box.label == "Find a manager").set_value("Boss 03").run()
+    assert not app.exception and list(app.dataframe[1].value["manager"]) == ["Boss 03"]
+    assert not [m.value for m in app.markdown if "Reporting line" in m.value]
 
 
 def test_a_purged_campaign_has_departments_and_one_sentence_by_manager(
