@@ -15,7 +15,7 @@ import streamlit as st
 from core import funnel, send_campaigns, sends
 from core.errors import UserError
 from core.settings import current_settings
-from dashboard import access, queries, words
+from dashboard import access, queries, tables, words
 
 ASKED = "send_asked"  # (campaign, segment, the count confirmed) waiting for the last click
 STARTED = "send_started"  # campaign -> the job this session asked for
@@ -167,10 +167,16 @@ def _history(jobs: list[dict]) -> None:
     if not jobs:
         st.caption("None yet.")
         return
-    rows = [{"job": job["job_id"], "asked at": job["created_at"],
-             "segment": words.segment(job["segment"]), "asked by": job["requested_by"],
-             "finished at": job["finished_at"], **job["counts"]} for job in jobs]  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    zone = tables.viewer_zone()
+    rows = pd.DataFrame([{"job": job["job_id"], "asked at": job["created_at"],
+                          "segment": words.segment(job["segment"]), "asked by": job["requested_by"],
+                          "finished at": job["finished_at"], **job["counts"]}
+                         for job in jobs])  # fmt: skip
+    for column in ("asked at", "finished at"):
+        rows[column] = tables.local_times(rows[column], zone)
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={column: f"{column.capitalize()} ({zone})"
+                                for column in ("asked at", "finished at")})  # fmt: skip
 
 
 def person_mails(campaign: str, employee_id: str | None, zone: str) -> None:

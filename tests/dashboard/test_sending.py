@@ -158,6 +158,9 @@ def test_a_confirmed_send_mails_the_number_named_and_shows_its_result_and_histor
     assert history[["job", "accepted", "segment"]].values.tolist() == [
         [job["job_id"], 4, "Delivered, not opened"]
     ]
+    asked_at = datetime.fromisoformat(job["created_at"]).strftime("%Y-%m-%d %H:%M")
+    assert history["asked at"].tolist() == [asked_at]  # in the viewer's zone (here UTC)
+    assert '"label": "Asked at (UTC)"' in app.dataframe[-1].proto.columns
     assert sorted(a["employee_id"] for a in fake.recipients()) == ["E1", "E2", "E3", "E4"]
     assert "**0** of 4 would get a reminder now: the others were mailed" in said(app)
 
