@@ -12,6 +12,7 @@ from core import funnel as funnel_sql
 from core import send_campaigns, users
 from core.database import Database, shared
 from core.errors import UserError
+from core.send_preview import preview
 from core.settings import current_settings
 from core.users import Viewer
 from dashboard import access, words
@@ -62,6 +63,17 @@ def _funnel_unchecked(campaign: str) -> pd.DataFrame:
     return _funnel(str(settings.db), _seen(), campaign, settings.bot_click_seconds)
 
 
+@st.cache_data(ttl=FRESH_SECONDS, max_entries=16, show_spinner=False)
+def _send_preview(db_path: str, seen: Any, campaign: str, segment: str) -> dict[str, Any]:
+    return preview(database(), current_settings(), campaign, segment)
+
+
+def send_preview(campaign: str, segment: str) -> dict[str, Any]:
+    """Who would get the segment's mail now, and one message: once per data version, not per
+    rerun (a live page reruns whenever an event arrives)."""
+    return _send_preview(str(current_settings().db), _seen(), campaign, segment)
+
+
 def campaigns() -> pd.DataFrame:
     return frame("campaigns")
 
@@ -79,12 +91,15 @@ def schedule(campaign: str) -> tuple[pd.Timestamp | None, date | None]:
 
 def earlier_campaigns(campaign: str) -> list[str]:
     """Campaigns that started before `campaign`, the same kind first (the same name without its
-    digits: survey-2025 for survey-2026), then the latest first."""
+    digits: survey-2025 for survey-2026), then the latest first; for a manager, none purged
+    (their kept counts are company-wide)."""
     known = campaigns().sort_values("first_event_at", ascending=False)
     start = known.set_index("campaign")["first_event_at"].get(campaign)
     if start is None or pd.isna(start):
         return []
     earlier = list(known.loc[known["first_event_at"] < start, "campaign"])
+    if _viewer() is not None and _viewer().role == "manager":
+        earlier = [name for name in earlier if not purged(name)]
     return sorted(earlier, key=lambda name: words.kind(name) != words.kind(campaign))
 
 
@@ -129,14 +144,19 @@ def events_over_time(campaign: str) -> pd.DataFrame:
 
 
 def bounce_reasons(campaign: str) -> pd.DataFrame:
-    """Per group (mailbox unknown, full, spam, policy, other) and kind: recipients, and the
-    raw reasons behind them, most frequent first."""
+    """Per group (mailbox unknown, full, spam, policy, other) and kind: recipients (each person
+    once), and the raw reasons behind them with their recipients, most frequent first."""
     _require_people_level()
     raw = frame("bounce_reasons", campaign=campaign)
-    raw = raw.assign(group=raw["reason"].map(words.bounce_group))
-    grouped = raw.groupby(["group", "kind"], sort=False).agg(
-        recipients=("recipients", "sum"), reasons=("reason", list), counts=("recipients", list)
+    groups = {reason: words.bounce_group(reason) for reason in raw["reason"].unique()}
+    raw = raw.assign(group=raw["reason"].map(groups), kind=words.plot_column(raw["kind"]))
+    keys = ["group", "kind"]
+    per_reason = raw.groupby([*keys, "reason"], sort=False)["email"].nunique().reset_index()
+    per_reason = per_reason.sort_values(["email", "kind", "reason"], ascending=[False, True, True])
+    grouped = per_reason.groupby(keys, sort=False).agg(
+        reasons=("reason", list), counts=("email", list)
     )
+    grouped["recipients"] = raw.groupby(keys)["email"].nunique()
     return grouped.reset_index().sort_values("recipients", ascending=False, kind="stable")
 
 
@@ -168,7 +188,9 @@ def team_mix(people: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def reporting_line(campaign: str, manager: str) -> list[str]:
     """The managers above `manager` by the roster's manager_id, top first, then `manager`;
-    empty when the roster has no manager_id for their team."""
+    empty when the roster has no manager_id for their team; for hr and admin only (it names
+    people above groups too small to show)."""
+    _require_people_level()
     team = _visible(campaign)
     ids = (
         team.loc[team["manager"] == manager, "manager_id"].dropna() if "manager_id" in team else []
@@ -202,6 +224,10 @@ class NotForYourRole(UserError):
     pass
 
 
+PURGED_FOR_MANAGERS = ("This campaign's person-level data was purged: its kept counts are "
+                       "company-wide, for HR only.")  # fmt: skip
+
+
 def _viewer() -> Viewer | None:
     return access.viewer()
 
@@ -218,7 +244,9 @@ def _visible(campaign: str) -> pd.DataFrame:
     if found is None:
         raise NotForYourRole("Sign in first.")
     kept = frame("campaign_aggregates", campaign=campaign)
-    if not kept.empty:  # purged: counts without people, for everyone
+    if not kept.empty and found.role == "manager":
+        raise NotForYourRole(PURGED_FOR_MANAGERS)
+    if not kept.empty:  # purged: company-wide counts without people
         repeated = kept.loc[kept.index.repeat(kept["people"])].drop(columns="people")
         return repeated.reset_index(drop=True)
     people = _funnel_unchecked(campaign)

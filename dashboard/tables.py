@@ -76,7 +76,8 @@ def people_columns() -> dict:
 
 def whole_percents(rates: pd.Series) -> pd.Series:
     """Rates as whole percents rounded as everywhere else (62 for "62%"), for a progress bar."""
-    return rates.map(percent).str.rstrip("%").astype(int)
+    whole = [int(percent(rate).rstrip("%")) for rate in rates]  # .map on no rate gives no .str
+    return pd.Series(whole, index=rates.index, dtype="int64")
 
 
 def rate_column(label: str) -> st.column_config.ProgressColumn:

@@ -57,6 +57,11 @@ def table(rows: pd.DataFrame) -> None:
 @live.part
 def groups() -> None:
     mix, company, hidden = queries.teams_for(campaign, by)
+    if mix.empty:
+        st.info(f"No group of {queries.SMALLEST_GROUP} or more roster employees to show: import "
+                f"the roster (`mailpulse roster import`), or wait for {queries.SMALLEST_GROUP} "
+                "people to be mailed.")  # fmt: skip
+        return
     mix = mix.sort_values(order, ascending=False)
     st.caption(
         f"Groups smaller than {queries.SMALLEST_GROUP} people are folded into 'other'"
@@ -69,7 +74,7 @@ def groups() -> None:
         + " Bars: each group's people by stage. Rates: over delivered, as on the Overview."
     )
     shown = edges(mix) if by == "manager" else mix
-    if picked is not None:
+    if picked is not None and queries.sees_people():  # a manager sees names as group labels only
         line = queries.reporting_line(campaign, picked)
         if line:
             st.markdown("Reporting line: " + " › ".join(words.md(name) for name in line))

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core import funnel
 from core.reminders import reminders_csv, reminders_excel_csv, reminders_xlsx
@@ -13,7 +14,7 @@ from tests.funnel_events import employees, funnel_of, ingest, sg
 
 HEADER = (
     b"employee_id,email,name,department,manager,stage,delivered_at,opened_at,clicked_at,"
-    b"last_event_at,flags,reason,mails_sent,last_mailed_at,location,timezone\r\n"
+    b"last_event_at,flags,reason,mails_sent,last_mailed_at\r\n"
 )
 
 
@@ -26,6 +27,12 @@ def frame(*people: dict) -> pd.DataFrame:
     for column in ("delivered_at", "opened_at", "clicked_at", "last_event_at"):
         table[column] = pd.to_datetime(table[column], utc=True)
     return table
+
+
+def test_the_csv_has_exactly_the_specs_columns_and_no_location() -> None:
+    people = frame({"employee_id": "E1", "location": "Zürich", "timezone": "Europe/Zurich"})
+    assert reminders_csv(people).startswith(HEADER) and b"Zurich" not in reminders_csv(people)
+    assert len(HEADER.split(b",")) == 14
 
 
 def test_an_empty_segment_is_the_header_alone() -> None:
@@ -50,7 +57,7 @@ def test_rows_end_with_crlf_and_times_are_utc_seconds() -> None:
     )
     assert data == HEADER + (
         b"E1,anna@corp.example,Anna Meier,Sales,E9,opened,2026-01-07T10:30:03Z,"
-        b"2026-01-07T10:30:03Z,,2026-01-07T10:31:00Z,,,0,,,\r\n"
+        b"2026-01-07T10:30:03Z,,2026-01-07T10:31:00Z,,,0,\r\n"
     )
 
 
@@ -94,7 +101,7 @@ def test_a_cell_that_starts_like_a_formula_is_kept_as_text(start) -> None:
 def test_commas_quotes_and_newlines_are_quoted_and_utf8_is_kept() -> None:
     data = reminders_csv(frame({"employee_id": "E1", "name": 'Żaneta "Zee", Nowak\nHR'}))
     assert data.split(b"\r\n", 1)[1] == (
-        'E1,,"Żaneta ""Zee"", Nowak\nHR",,,delivered,,,,,,,0,,,\r\n'.encode()
+        'E1,,"Żaneta ""Zee"", Nowak\nHR",,,delivered,,,,,,,0,\r\n'.encode()
     )
 
 
@@ -105,7 +112,7 @@ def test_the_undelivered_segment_carries_the_bounce_reason(db) -> None:
     data = reminders_csv(funnel.segment(funnel_of(db), "undelivered"))
     assert data == HEADER + (
         b"E1,e1@corp.example,Anna,Sales,,bounced,,,,2026-01-01T00:00:00Z,,"
-        b"'=cmd|' /C calc'!A0,0,,,\r\n"
+        b"'=cmd|' /C calc'!A0,0,\r\n"
     )
 
 
@@ -158,6 +165,7 @@ def test_any_text_is_written_as_the_csv_module_writes_it(cells) -> None:
 def _defused(text: str | None) -> str:
     if text is None:
         return ""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
@@ -175,6 +183,18 @@ def test_the_xlsx_holds_the_csv_cells_row_for_row_as_text() -> None:
     )
     sheet = openpyxl.load_workbook(io.BytesIO(reminders_xlsx(people))).active
     rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows == list(csv.reader(io.StringIO(reminders_csv(people).decode(), newline="")))
+    text = reminders_csv(people).decode()
+    assert [row[:14] for row in rows] == list(csv.reader(io.StringIO(text, newline="")))
+    assert [row[14:] for row in rows] == [["location", "timezone"], ["", ""], ["", "Europe/Zurich"]]
     assert rows[1][2] == "Jürgen Müller" and rows[2][2].startswith("'=")
     assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value)
+
+
+def test_a_formula_behind_a_control_character_is_text_in_the_xlsx_too() -> None:
+    evil = '\x01=HYPERLINK("http://evil")'
+    people = frame({"employee_id": "E1", "name": evil, "reason": evil})
+    sheet = openpyxl.load_workbook(io.BytesIO(reminders_xlsx(people))).active
+    name, reason = sheet.cell(2, 3), sheet.cell(2, 12)
+    assert name.value == reason.value == '\'=HYPERLINK("http://evil")'
+    assert name.data_type == reason.data_type == "s"
+    assert b"\x01" not in reminders_csv(people)  # the CSV holds the same defused cells

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core import send_campaigns, sends
+from core import retention, send_campaigns, sends
 from core.database import Database
 from core.errors import UserError
 from core.roster import import_roster
@@ -148,6 +148,25 @@ def test_segments_that_must_not_be_mailed_are_refused(
     define(db)
     with pytest.raises(UserError, match="never mailed"):
         sends.queue(db, sending, "survey-2026", segment, "test")
+
+
+def test_a_purged_campaign_cannot_be_sent_for_its_people_were_purged(
+    db: Database, sending: Settings
+) -> None:
+    from receiver.events import Fields
+    from receiver.ingest import Delivery, parse, store_many
+    from tests.factories import batch, event
+
+    define(db)
+    unsubscribed = event(email="p2@corp.example", event="unsubscribe")
+    delivery = Delivery(batch(event(email="p2@corp.example"), unsubscribed), "test",
+                        datetime.now(UTC))  # fmt: skip
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    retention.purge(db, "survey-2026", ("campaign", "employee_id"), 60, "cli:test")
+    for segment in ("not_sent", "unopened"):
+        with pytest.raises(UserError, match="its people were purged; define a new campaign"):
+            sends.queue(db, sending, "survey-2026", segment, "test")
+    assert sends.jobs(db, "survey-2026") == []
 
 
 def test_events_carrying_an_uncertain_mails_send_id_turn_it_accepted(

@@ -117,6 +117,9 @@ def test_the_excel_downloads_carry_the_clis_rows(
     assert Path(csv_download.value.path()).read_bytes() == b"\xef\xbb\xbf" + expected
     sheet = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
     assert sheet.max_row == expected.count(b"\r\n")
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert ",".join(header[:14]).encode() == expected.split(b"\r\n")[0]  # the SPEC's 14
+    assert header[14:] == ["location", "timezone"]  # the .xlsx only
     assert xlsx_download.value.suggested_filename == f"reminders-{CAMPAIGN}-unopened.xlsx"
 
 

@@ -30,3 +30,9 @@ def test_times_are_shown_in_the_viewers_zone() -> None:
     shown = tables.people(frame(delivered_at="2026-01-07T10:30:03Z"), "Europe/Zurich").iloc[0]
     assert shown["delivered_at"] == "2026-01-07 11:30"
     assert list(tables.people(frame(), "UTC").columns) == list(tables.PEOPLE)
+
+
+def test_whole_percents_of_no_rate_are_an_empty_column_of_integers() -> None:
+    assert tables.whole_percents(pd.Series([0.625, 1.0])).tolist() == [62, 100]
+    empty = tables.whole_percents(pd.Series([], dtype=float))
+    assert empty.empty and empty.dtype == "int64"

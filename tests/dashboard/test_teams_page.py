@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core import retention, roster
 from core.database import close_shared, shared
 from core.settings import Settings, install_settings
+from core.users import Viewer
 from mailpulse.server import DASHBOARD
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_many
@@ -93,6 +94,15 @@ def test_a_picked_manager_is_shown_with_the_reporting_line_above_them(teams: App
     assert "Reporting line: Owner › Chief › Boss 03" in [m.value for m in app.markdown]
 
 
+def test_a_manager_picks_a_manager_below_them_but_sees_no_reporting_line(teams: AppTest) -> None:
+    app = AppTest.from_file(str(DASHBOARD.parent / "app_pages/teams.py"), default_timeout=30)
+    app.session_state["viewer"] = Viewer("c1@corp.example", "manager", "C1")
+    app = by_manager(app.run())
+    next(box for box in app.selectbox if box.label == "Find a manager").set_value("Boss 03").run()
+    assert not app.exception and list(app.dataframe[1].value["manager"]) == ["Boss 03"]
+    assert not [m.value for m in app.markdown if "Reporting line" in m.value]
+
+
 def test_a_purged_campaign_has_departments_and_one_sentence_by_manager(
     teams: AppTest, settings: Settings
 ) -> None:
@@ -103,3 +113,23 @@ def test_a_purged_campaign_has_departments_and_one_sentence_by_manager(
     teams.radio[0].set_value("manager").run()
     assert not teams.exception, teams.exception
     assert "no view by manager" in teams.info[0].value
+
+
+@pytest.mark.parametrize("roster_lines", [0, 4])  # events before the roster; a company of 4
+def test_no_group_to_show_is_one_sentence(settings: Settings, roster_lines: int) -> None:
+    install_settings(settings)
+    db = shared(settings.db)
+    if roster_lines:
+        roster.import_roster(db, "\n".join(roster_text().splitlines()[: roster_lines + 1]))
+    delivery = Delivery(batch(*story()), "test", datetime.now(UTC))
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    try:
+        app = AppTest.from_file(str(DASHBOARD), default_timeout=30).run()
+        app.switch_page("app_pages/teams.py").run()
+        for by in ("department", "manager"):
+            app.radio[0].set_value(by).run()
+            assert not app.exception, app.exception
+            assert "No group of 5 or more roster employees to show" in app.info[0].value
+            assert not app.dataframe and not app.get("plotly_chart")
+    finally:
+        close_shared(settings.db)
