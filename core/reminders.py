@@ -26,6 +26,7 @@ FREE_TEXT = ("employee_id", "email", "name", "department", "manager", "reason", 
 FORMULA_START = r"^[=+\-@\t\r]"
 # The control characters a worksheet cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE), in RE2.
 ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 # What Python's csv module quotes (QUOTE_MINIMAL, CRLF rows): the delimiter, the quote, CR, LF.
 NEEDS_QUOTES = '[,"\r\n]'
 CRLF = "\r\n"
@@ -106,6 +107,8 @@ def flags(frame: pd.DataFrame) -> pa.Array:
 def legal(text: pa.Array) -> pa.Array:
     """Without control characters, before `defused`: "\\x01=..." would be a formula once an
     .xlsx writer dropped the \\x01."""
+    if not _may_contain(text, CONTROL_BYTES):
+        return text
     return pc.replace_substring_regex(text, ILLEGAL, "")
 
 

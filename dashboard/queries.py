@@ -98,7 +98,8 @@ def earlier_campaigns(campaign: str) -> list[str]:
     if start is None or pd.isna(start):
         return []
     earlier = list(known.loc[known["first_event_at"] < start, "campaign"])
-    if _viewer() is not None and _viewer().role == "manager":
+    found = _viewer()
+    if found is not None and found.role == "manager":
         earlier = [name for name in earlier if not purged(name)]
     return sorted(earlier, key=lambda name: words.kind(name) != words.kind(campaign))
 
