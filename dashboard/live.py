@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import queries
 
 KEY = "live"
+DRAWN = "live_drawn"  # set by the page run, so its own inline run of the watcher waits a tick
 STEADY = (
     "<style>[class*='st-key-live-'][data-stale='true'], [class*='st-key-live-'] "
     "[data-stale='true'] {opacity: 1 !important; transition: none !important;}</style>"
@@ -31,6 +32,7 @@ def part(body: Callable[[], None]) -> Callable[[], None]:
     def refreshed() -> None:
         st.session_state[queries.SEEN] = queries.data_version()
         steady(body)
+        st.session_state[DRAWN] = True
         _watch()
 
     return refreshed
@@ -50,5 +52,9 @@ def steady(body: Callable[[], None]) -> None:
 
 @st.fragment(run_every=queries.FRESH_SECONDS)
 def _watch() -> None:
+    """On its timer, the page again if the data moved: at most one page run a tick, even while
+    SendGrid posts faster than a page draws (the page run's own call checks nothing)."""
+    if st.session_state.pop(DRAWN, False):
+        return
     if queries.data_version() != st.session_state.get(queries.SEEN):
         st.rerun(scope="app")
