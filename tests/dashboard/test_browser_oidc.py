@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 from harness.oidc import Provider
 from harness.server import Server
 from tests.dashboard.test_browser_roles import metric
-from tests.dashboard.test_roles import ROSTER
-from tests.factories import batch, event
+from tests.dashboard.test_roles import ROSTER, delivered_to_everyone
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +30,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     (folder / "roster.csv").write_text(ROSTER)
     assert server.cli("roster", "import", str(folder / "roster.csv")).returncode == 0
     assert server.cli("users", "add", "hr@corp.example", "--role", "hr").returncode == 0
-    ids = [line.split(",")[0] for line in ROSTER.splitlines()[1:]]
-    body = batch(*(event(email=f"{i.lower()}@corp.example", employee_id=i, campaign="c1")
-                   for i in ids))  # fmt: skip
+    body = delivered_to_everyone()
     assert server.post(server.token(), body).status_code == 200
     yield server
     server.stop()

@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from harness.server import Server
-from tests.dashboard.test_roles import PASSWORD, ROSTER
-from tests.factories import batch, event
+from tests.dashboard.test_roles import PASSWORD, ROSTER, delivered_to_everyone
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +29,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "users", "add", email, "--role", role, "--password-file", str(folder / "pw")
         )
         assert done.returncode == 0, done.stderr
-    ids = [line.split(",")[0] for line in ROSTER.splitlines()[1:]]
-    body = batch(*(event(email=f"{i.lower()}@corp.example", employee_id=i, campaign="c1")
-                   for i in ids))  # fmt: skip
+    body = delivered_to_everyone()
     assert server.post(server.token(), body).status_code == 200
     yield server
     server.stop()

@@ -35,14 +35,19 @@ ROSTER = "employee_id,email,name,department,manager_id\n" + "\n".join(
 TEAM = ["m2", "d1", *(f"s{n}" for n in range(6))]
 
 
+def delivered_to_everyone() -> bytes:
+    """One delivered event of campaign c1 for each employee of ROSTER."""
+    ids = [line.split(",")[0] for line in ROSTER.splitlines()[1:]]
+    return batch(*(event(email=f"{i.lower()}@corp.example", employee_id=i, campaign="c1")
+                   for i in ids))  # fmt: skip
+
+
 @pytest.fixture
 def company(settings: Settings) -> Iterator[Settings]:
     install_settings(settings)
     db = shared(settings.db)
     roster.import_roster(db, ROSTER)
-    ids = [line.split(",")[0] for line in ROSTER.splitlines()[1:]]
-    body = batch(*(event(email=f"{i.lower()}@corp.example", employee_id=i, campaign="c1")
-                   for i in ids))  # fmt: skip
+    body = delivered_to_everyone()
     delivery = Delivery(body, "test", datetime.now(UTC))
     db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
     for email, role in [("m1@corp.example", "manager"), ("m3@corp.example", "manager"),
