@@ -6,41 +6,41 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import httpx
 
 from bench.load import Run, post_all
+from core.database import Database
 from harness.server import free_port
 
-COLUMNS = (
-    "{email: 'VARCHAR', event: 'VARCHAR', timestamp: 'BIGINT', sg_event_id: 'VARCHAR', "
-    "sg_message_id: 'VARCHAR', campaign: 'VARCHAR', employee_id: 'VARCHAR', category: 'JSON'}"
-)
+INSERT = (Path(__file__).parent / "ceiling_insert.sql").read_text().split(";\n\n")
 
 
 def duckdb_read_json(payloads: list[bytes]) -> float:
-    """Ceiling (a): events/s of DuckDB's own read_json insert, one commit per batch, no dedupe."""
+    """Ceiling (a): events/s of DuckDB's own read_json insert of every field mailpulse stores
+    (bench/ceiling_insert.sql), into its own tables, one transaction per body, no dedupe."""
+    archive, rows, outcome = INSERT
     with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(str(Path(tmp) / "ceiling.duckdb"))
-        con.execute(
-            "CREATE TABLE t (email VARCHAR, event VARCHAR, timestamp BIGINT, sg_event_id VARCHAR,"
-            " sg_message_id VARCHAR, campaign VARCHAR, employee_id VARCHAR, category JSON)"
-        )
+        database = Database(Path(tmp) / "ceiling.duckdb")  # the product's schema and writer
         body_file = Path(tmp) / "body.json"
-        events, started = 0, time.perf_counter()
-        for body in payloads:
+
+        def store(con: duckdb.DuckDBPyConnection, batch_id: int, body: bytes) -> None:
+            at = datetime.now(UTC)
+            con.execute(archive, {"batch_id": batch_id, "received_at": at, "body": body})
+            params = {"batch_id": batch_id, "received_at": at, "path": str(body_file)}
+            [(count,)] = con.execute(rows, params).fetchall()
+            con.execute(outcome, {"batch_id": batch_id, "received_at": at, "count": count})
+
+        started = time.perf_counter()
+        for batch_id, body in enumerate(payloads):
             body_file.write_bytes(body)
-            con.execute("BEGIN")
-            inserted = con.execute(
-                f"INSERT INTO t SELECT * FROM read_json($p, format='array', columns={COLUMNS})",
-                {"p": str(body_file)},
-            ).fetchall()
-            con.execute("COMMIT")
-            events += inserted[0][0]
+            database.write(lambda con, i=batch_id, b=body: store(con, i, b))
         seconds = time.perf_counter() - started
-        con.close()
+        events = sum(n for _, n in database.rows("events_by_type"))
+        database.close()
     return events / seconds
 
 

@@ -112,6 +112,8 @@ SELECT 'pre-' || c || '-' || p || '-' || slot, 0, 0, kind, make_timestamptz(us),
        ip, NULL, CASE WHEN kind = 'click' THEN 'https://survey.example/s' END,
        kind = 'open' AND slot IN (3, 4, 16),
        CASE WHEN kind LIKE 'group_%' THEN 7 END,
-       '{}'
+       NULL,  -- the payload: the product keeps events' JSON in the raw archive only
+       'sha256:pre-' || c || '-' || p || '-' || slot,  -- content_key
+       NULL  -- send_id
 FROM chosen
 ORDER BY us

@@ -63,10 +63,17 @@ def record_in(
 
 
 def audited_export(
-    db: Database, actor: str, campaign: str, segment: str, rows: int, build: Callable[[], T]
+    db: Database,
+    actor: str,
+    campaign: str,
+    segment: str,
+    rows: int,
+    build: Callable[[], T],
+    detail: str | None = None,
 ) -> T:
-    """An export's data, built only after its audit row is committed."""
-    record(db, actor, "export", campaign=campaign, segment=segment, rows=rows)
+    """An export's data, built only after its audit row is committed (`detail`: its format,
+    when not the plain CSV)."""
+    record(db, actor, "export", campaign=campaign, segment=segment, rows=rows, detail=detail)
     return build()
 
 

@@ -20,13 +20,18 @@ from core.errors import UserError
 
 T = TypeVar("T")
 Work = Callable[[duckdb.DuckDBPyConnection], Any]
+Maintenance = Callable[[duckdb.DuckDBPyConnection, bool], None]  # (con, nothing is waiting)
 MAX_GROUP = 256
 MEMORY_SHARE = 4  # DuckDB may use a quarter of the machine's memory (its default is 80%)
 MIN_MEMORY = 256 * 2**20
-# Checkpoints run when the writer has been idle this long, so no answer waits behind one; the
-# automatic checkpoint inside a commit stays as a backstop for a WAL that never gets a pause.
-IDLE_SECONDS = 0.2
-IDLE_CHECKPOINT_WAL = 8 * 2**20
+# A checkpoint costs ~15-20 ms plus ~7 ms per MiB of WAL (bench/RESULTS.md) and blocks commits,
+# so the writer runs small ones between commits, never inside one: after a commit (its answers
+# are out), when its queue is empty and the WAL has passed IDLE_CHECKPOINT_WAL, or when work is
+# waiting but the WAL has passed BUSY_CHECKPOINT_WAL (a queue that never empties). The automatic
+# checkpoint inside a commit (1 GiB, seconds long) stays as a backstop only.
+IDLE_CHECKPOINT_WAL = 4 * 2**20
+BUSY_CHECKPOINT_WAL = 8 * 2**20
+NO_VACUUM, VACUUM_TASKS = 0, 100  # DuckDB's max_vacuum_tasks: off, and its default
 
 
 class DatabaseBusy(UserError):
@@ -58,15 +63,32 @@ class Database:
             raise
         self.path = path
         self._con.execute("SET wal_autocheckpoint = '1GiB'")
+        # A checkpoint's vacuum (merging row groups) took 1-2 s whenever a row group had filled,
+        # against ~40 ms without it: it runs only when asked for (vacuum_soon), once idle.
+        self._con.execute(f"SET max_vacuum_tasks = {NO_VACUUM}")
+        self._vacuum_due = threading.Event()
         self._con.execute(f"SET memory_limit = '{memory_limit() // 2**20}MiB'")  # an int
         self._con.execute("SET TimeZone = 'UTC'")
         migrate(self._con)
-        self.writer = Writer(self._con.cursor(), self._idle_checkpoint)
+        self.writer = Writer(self._con.cursor(), self._checkpoint_if_due)
 
-    def _idle_checkpoint(self, con: duckdb.DuckDBPyConnection) -> None:
+    def vacuum_soon(self) -> None:
+        """After deletions (retention, forget): the next checkpoint with nothing waiting also
+        rewrites the row groups they thinned."""
+        self._vacuum_due.set()
+
+    def _checkpoint_if_due(self, con: duckdb.DuckDBPyConnection, idle: bool) -> None:
+        if idle and self._vacuum_due.is_set():
+            self._vacuum_due.clear()
+            con.execute(f"SET max_vacuum_tasks = {VACUUM_TASKS}")
+            try:
+                con.execute("CHECKPOINT")
+            finally:
+                con.execute(f"SET max_vacuum_tasks = {NO_VACUUM}")
+            return
         wal = self.path.with_name(self.path.name + ".wal")
         with suppress(OSError):
-            if wal.stat().st_size >= IDLE_CHECKPOINT_WAL:
+            if wal.stat().st_size >= (IDLE_CHECKPOINT_WAL if idle else BUSY_CHECKPOINT_WAL):
                 con.execute("CHECKPOINT")
 
     @contextmanager
@@ -146,9 +168,9 @@ class Writer:
     consecutive such works, so a commit of many small batches costs a few statements only.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, idle: Work | None = None) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, maintain: Maintenance | None = None) -> None:
         self._con = con
-        self._idle = idle
+        self._maintenance = maintain
         self._queue: queue.Queue[tuple[Work, Future] | None] = queue.Queue()
         self._stopping = threading.Lock()  # no work can slip in behind the stop sign
         self._stopped = False
@@ -172,7 +194,7 @@ class Writer:
         self._thread.join()
 
     def _run(self) -> None:
-        while (job := self._next()) is not None:
+        while (job := self._queue.get()) is not None:
             group = [job]
             while len(group) < MAX_GROUP:
                 try:
@@ -184,17 +206,13 @@ class Writer:
                     return
                 group.append(nxt)
             self._commit(group)
+            self._maintain()
 
-    def _next(self) -> tuple[Work, Future] | None:
-        """The next job; while none comes, the idle work (a checkpoint) runs once."""
-        try:
-            return self._queue.get(timeout=IDLE_SECONDS)
-        except queue.Empty:
-            pass
-        if self._idle is not None:
-            with suppress(duckdb.Error):  # a failed checkpoint is retried at the next pause
-                self._idle(self._con)
-        return self._queue.get()
+    def _maintain(self) -> None:
+        """Between commits, never inside one (a checkpoint, when the WAL calls for one)."""
+        if self._maintenance is not None:
+            with suppress(duckdb.Error):  # a failed checkpoint is retried after the next commit
+                self._maintenance(self._con, self._queue.empty())
 
     def _commit(self, group: list[tuple[Work, Future]]) -> None:
         try:

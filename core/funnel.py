@@ -19,7 +19,8 @@ STAGES = ("completed", "clicked", "opened", "delivered", "bounced", "deferred", 
 STEPS = STAGES[3::-1]  # delivered → opened → clicked → completed, as people take them
 FLAGS = ("opted_out", "machine_open", "bot_click")
 COLUMNS = (
-    "employee_id", "email", "name", "department", "manager", "location", "stage",
+    "employee_id", "email", "name", "department", "manager", "manager_id", "location",
+    "timezone", "stage",
     *FLAGS, "delivered_at", "opened_at", "clicked_at", "last_event_at", "reason",
     "mails_sent", "last_mailed_at",
 )  # fmt: skip

@@ -43,6 +43,15 @@ def check_sendable(segment: str) -> None:
         raise UserError(f"The segment {segment!r} is never mailed: {REFUSED[segment]}.")
 
 
+def check_not_purged(db: Database, campaign: str) -> None:
+    """A purged campaign's people are gone: everyone would look never mailed, the opted out too."""
+    if db.rows("campaign_purged", campaign=campaign)[0][0]:
+        raise UserError(
+            f"The campaign {campaign!r} cannot be sent: its people were purged; define a new "
+            "campaign with `mailpulse campaigns create`."
+        )
+
+
 def check_configured(settings: Settings) -> None:
     if not settings.sendgrid_api_key.get_secret_value() or not settings.from_email:
         raise UserError(
@@ -65,6 +74,7 @@ def recipients(
 ) -> pd.DataFrame:
     """employee_id, email, name of who would get it `now` (default: now), in employee_id order."""
     check_sendable(segment)
+    check_not_purged(db, campaign)
     people = funnel.segment(funnel.funnel(db, campaign, settings.bot_click_seconds), segment)
     roster = db.frame("active_roster")
     held = db.frame("recently_mailed", campaign=campaign, since=cooldown_start(settings, now))

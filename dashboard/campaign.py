@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import queries, sending
+from dashboard import access, queries, sending
 
 KEPT = "picked_campaign"  # survives pages without the picker, unlike a widget's own key
 
@@ -22,4 +22,8 @@ def chosen_campaign() -> str:
     index = names.index(kept) if kept in names else 0
     picked = st.sidebar.selectbox("Campaign", names, index=index)
     st.session_state[KEPT] = picked
+    found = access.viewer()
+    if found is not None and found.role == "manager" and queries.purged(picked):
+        st.info(queries.PURGED_FOR_MANAGERS)
+        st.stop()
     return picked

@@ -7,17 +7,17 @@ campaign's send jobs; and one person's mails. The job itself runs in the server'
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
 from core import funnel, send_campaigns, sends
 from core.errors import UserError
-from core.send_preview import preview
 from core.settings import current_settings
-from dashboard import access, queries, words
+from dashboard import access, queries, tables, words
 
-ASKED = "send_asked"  # (campaign, segment, count) waiting for its confirmation
+ASKED = "send_asked"  # (campaign, segment, the count confirmed) waiting for the last click
 STARTED = "send_started"  # campaign -> the job this session asked for
 POLL_SECONDS = 1.0
 NOUNS = {"not_sent": "invitation"}  # the other sendable segments get a reminder
@@ -58,7 +58,12 @@ def _offer(campaign: str, segment: str) -> None:
     except UserError as exc:
         st.info(f"{words.md(str(exc).rstrip('.'))}, then restart `mailpulse serve`.")
         return
-    found = preview(db, settings, campaign, segment)
+    try:
+        sends.check_not_purged(db, campaign)
+    except UserError as exc:
+        st.info(words.md(str(exc)))
+        return
+    found = queries.send_preview(campaign, segment)
     count = found["count"]
     size = len(funnel.segment(queries.funnel(campaign), segment))  # opted-out people are in none
     what = f"would get {sends.SENDABLE[segment]} now"
@@ -75,14 +80,21 @@ def _offer(campaign: str, segment: str) -> None:
 
 
 def _confirm(campaign: str, segment: str, count: int) -> None:
-    asked = (campaign, segment, count)
-    if st.session_state.get(ASKED) != asked:
-        st.button(f"Send to these {count:,} people…", key="send_ask", on_click=_ask, args=asked)
+    """Kept for (campaign, segment) while events move the count: at most the number confirmed."""
+    asked = st.session_state.get(ASKED)
+    if asked is None or tuple(asked[:2]) != (campaign, segment):
+        st.button(f"Send to these {count:,} people…", key="send_ask", on_click=_ask,
+                  args=(campaign, segment, count))  # fmt: skip
         return
-    st.warning(f"This mails {count:,} people now: a mail cannot be taken back.")
-    noun = NOUNS.get(segment, "reminder") + ("" if count == 1 else "s")
+    confirmed = asked[2]
+    mailed = min(count, confirmed)
+    st.warning(f"This mails {mailed:,} people now: a mail cannot be taken back.")
+    if count != confirmed:
+        st.caption(f"{count:,} now (you confirmed {confirmed:,}): at most {confirmed:,} are "
+                   "mailed; cancel to confirm the new number.")  # fmt: skip
+    noun = NOUNS.get(segment, "reminder") + ("" if mailed == 1 else "s")
     yes, no = st.columns([1, 4])
-    yes.button(f"Send {count:,} {noun}", key="send_confirm", type="primary", on_click=_start,
+    yes.button(f"Send {mailed:,} {noun}", key="send_confirm", type="primary", on_click=_start,
                args=asked)  # fmt: skip
     no.button("Cancel", key="send_cancel", on_click=_cancel)
 
@@ -155,25 +167,31 @@ def _history(jobs: list[dict]) -> None:
     if not jobs:
         st.caption("None yet.")
         return
-    rows = [{"job": job["job_id"], "asked at": job["created_at"],
-             "segment": words.segment(job["segment"]), "asked by": job["requested_by"],
-             "finished at": job["finished_at"], **job["counts"]} for job in jobs]  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    zone = tables.viewer_zone()
+    rows = pd.DataFrame([{"job": job["job_id"], "asked at": job["created_at"],
+                          "segment": words.segment(job["segment"]), "asked by": job["requested_by"],
+                          "finished at": job["finished_at"], **job["counts"]}
+                         for job in jobs])  # fmt: skip
+    for column in ("asked at", "finished at"):
+        rows[column] = tables.local_times(rows[column], zone)
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={column: f"{column.capitalize()} ({zone})"
+                                for column in ("asked at", "finished at")})  # fmt: skip
 
 
-def person_mails(campaign: str, employee_id: str | None) -> None:
-    """One line of this person's mails: "invited Tue 09:02, reminded Thu 10:15" (UTC)."""
+def person_mails(campaign: str, employee_id: str | None, zone: str) -> None:
+    """One line of this person's mails in `zone`: "invited Tue 09:02, reminded Thu 10:15"."""
     if not allowed() or employee_id is None:
         return
     mails = sends.mails(queries.database(), campaign, employee_id)
     if not mails:
         st.caption("mailpulse has sent this person no mail of this campaign.")
         return
-    st.caption("Mails (UTC): " + ", ".join(_mail_words(mail) for mail in mails))
+    st.caption("Mails: " + ", ".join(_mail_words(mail, ZoneInfo(zone)) for mail in mails))
 
 
-def _mail_words(mail: dict) -> str:
+def _mail_words(mail: dict, zone: ZoneInfo) -> str:
     what = "invited" if mail["segment"] == "not_sent" else "reminded"
-    at = datetime.fromisoformat(mail["accepted_at"] or mail["queued_at"])
+    at = datetime.fromisoformat(mail["accepted_at"] or mail["queued_at"]).astimezone(zone)
     state = "" if mail["state"] == "accepted" else f" ({mail['state']})"
     return f"{what} {at:%a %H:%M}{state}"

@@ -7,7 +7,7 @@ import streamlit as st
 from core import sources
 from core.errors import UserError
 from core.settings import Settings
-from dashboard import queries
+from dashboard import queries, words
 
 HELP = {
     "standard": "Standard Webhooks (Power Automate, Apps Script, any tool): mailpulse makes the "
@@ -45,7 +45,7 @@ def _create(base: str, name: str, kind: str, campaign: str | None, secret: str |
     try:
         new = sources.create(queries.database(), name, kind, campaign, secret)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(words.md(exc))
         return
     st.success(f"Source added. {HELP[kind]}")
     lines = [f"URL: {base}/webhooks/completions/{new.name}"]

@@ -96,7 +96,8 @@ def run(settings: Settings, options: DemoOptions, report: Report) -> Progress | 
     live = _Live(demo, client, signer, clock, url, report)
     feed = CampaignFeed(company, clock, live.simulation.add, _fields(demo), options.seed)
     mail_send.on_accepted = feed.accepted
-    JOB_FINISHED.append(lambda job: live.job_finished(job, invitation))
+    hook = lambda job: live.job_finished(job, invitation)  # noqa: E731
+    JOB_FINISHED.append(hook)  # removed below: a later run in this process has its own _Live
     server = Server(
         connections.config(
             build(demo, options.host, options.port, clock=clock.now),
@@ -114,6 +115,7 @@ def run(settings: Settings, options: DemoOptions, report: Report) -> Progress | 
     try:
         server.run()
     finally:
+        JOB_FINISHED.remove(hook)
         live.stop()
         mail_send.stop()
     return live.last

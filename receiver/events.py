@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+import pyarrow as pa
 
 from receiver import nesting
 
@@ -18,6 +20,18 @@ EARLIEST, LATEST = 0, 32_503_680_000  # 1970 .. 3000: anything else is not a rea
 
 
 TOO_DEEP = "The event is nested too deeply to be read."
+TIME = pa.timestamp("us", tz="UTC")
+ROW_SCHEMA = pa.schema(
+    [
+        ("event_key", pa.string()), ("content_key", pa.string()), ("send_id", pa.string()),
+        ("position", pa.int32()), ("event", pa.string()),
+        ("ts", TIME), ("email", pa.string()), ("campaign", pa.string()),
+        ("employee_id", pa.string()), ("message_id", pa.string()), ("sg_event_id", pa.string()),
+        ("type", pa.string()), ("reason", pa.string()), ("ip", pa.string()),
+        ("useragent", pa.string()), ("url", pa.string()), ("machine_open", pa.bool_()),
+        ("asm_group_id", pa.int64()),
+    ]
+)  # fmt: skip
 
 
 class BatchRejected(Exception):
@@ -55,8 +69,18 @@ def parse_body(body: bytes, fields: Fields) -> ParsedBatch:
     if not isinstance(items, list):
         raise BatchRejected(f"The body is a JSON {json_type(items)}, not an array of events.")
     batch = ParsedBatch(received=len(items))
-    seen: set[str] = set()
-    for position, item in enumerate(items):
+    rows = parse_items(batch, enumerate(items), fields)
+    keep = first_occurrences([(row["event_key"], row["content_key"]) for row in rows])
+    batch.rows = [rows[i] for i in keep]
+    return batch
+
+
+def parse_items(
+    batch: ParsedBatch, items: Iterable[tuple[int, Any]], fields: Fields
+) -> list[dict[str, Any]]:
+    """Rows of the (position, element) pairs that are events; the others go to `batch.bad`."""
+    rows = []
+    for position, item in items:
         if type(item) is not dict:  # no exception per element: a body may hold millions
             batch.bad(position, not_an_object(item), item)
             continue
@@ -68,11 +92,26 @@ def parse_body(body: bytes, fields: Fields) -> ParsedBatch:
         except RecursionError:
             batch.bad(position, TOO_DEEP, item)
             continue
-        if row["event_key"] not in seen and row["content_key"] not in seen:
-            seen.update((row["event_key"], row["content_key"]))  # stored once per batch
-            row["position"] = position
-            batch.rows.append(row)
-    return batch
+        row["position"] = position
+        rows.append(row)
+    return rows
+
+
+def first_occurrences(keys: Iterable[tuple[str, str]]) -> list[int]:
+    """Indices of the events to keep: an event whose sg_event_id key or content key came before
+    is stored once per batch."""
+    seen: set[str] = set()
+    keep = []
+    for index, (event_key, content) in enumerate(keys):
+        if event_key not in seen and content not in seen:
+            seen.update((event_key, content))
+            keep.append(index)
+    return keep
+
+
+def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
+    columns = {name: [row[name] for row in rows] for name in ROW_SCHEMA.names}
+    return pa.table(columns, schema=ROW_SCHEMA)  # faster than from_pylist
 
 
 def load_json(body: bytes) -> Any:

@@ -22,7 +22,7 @@ done AS (
 people AS (
     SELECT CASE WHEN s.known THEN s.who ELSE ro.employee_id END AS employee_id,
            coalesce(ro.email, s.event_email, CASE WHEN NOT s.known THEN s.who END) AS email,
-           ro.name, ro.department, ro.manager, ro.location, ro.active,
+           ro.name, ro.department, ro.manager, ro.manager_id, ro.location, ro.timezone, ro.active,
            s.* EXCLUDE (campaign, who, known, event_email),
            done.completed_at
     FROM state AS s
@@ -44,7 +44,7 @@ funnel AS (
     FROM people
     WHERE last_event_at IS NOT NULL OR active OR completed_at IS NOT NULL
 )
-SELECT employee_id, email, name, department, manager, location, stage,
+SELECT employee_id, email, name, department, manager, manager_id, location, timezone, stage,
        coalesce(opted_out, false) AS opted_out,
        coalesce(machine_open, false) AS machine_open,
        coalesce(bot_click, false) AS bot_click,

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.funnel import FLAGS, STAGES
-from dashboard import access, queries, sending, words
+from dashboard import access, live, queries, sending, tables, words
 from dashboard.campaign import chosen_campaign
 
 access.require_role("admin", "hr")
@@ -13,12 +13,12 @@ st.title(f"People · {words.md(campaign)}")
 
 people = queries.funnel(campaign)
 stages, departments, managers, flags, search = st.columns([2, 2, 2, 2, 3])
-picked_stages = stages.multiselect("Stage", STAGES)
+picked_stages = stages.multiselect("Stage", STAGES, format_func=words.stage)
 picked_departments = departments.multiselect(
     "Department", sorted(people["department"].dropna().unique())
 )
 picked_managers = managers.multiselect("Manager", sorted(people["manager"].dropna().unique()))
-picked_flags = flags.multiselect("Flag", FLAGS)
+picked_flags = flags.multiselect("Flag", FLAGS, format_func=words.flag)
 query = search.text_input("Search name or email", placeholder="e.g. meier")
 
 
@@ -38,14 +38,16 @@ def filtered(people: pd.DataFrame) -> pd.DataFrame:
     return people[keep]
 
 
-@st.fragment(run_every=queries.FRESH_SECONDS)
-def live() -> None:
+@live.part
+def people_table() -> None:
     shown = filtered(queries.funnel(campaign))
-    st.caption(f"{len(shown):,} of {len(people):,} people")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    zone = tables.viewer_zone()
+    st.caption(f"{len(shown):,} of {len(people):,} people · times in your time zone, {zone}")
+    st.dataframe(tables.people(shown, zone), hide_index=True, width="stretch",
+                 column_config=tables.people_columns())  # fmt: skip
 
 
-live()
+people_table()
 
 st.subheader("One person's timeline")
 labels = (
@@ -58,6 +60,7 @@ if choice is not None:
     employee_id = None if pd.isna(person["employee_id"]) else person["employee_id"]
     if person["bot_click"] or person["stage"] == "bounced":
         st.info(f"Why: {words.md(person['reason'])}")
-    sending.person_mails(campaign, employee_id)
-    st.dataframe(queries.timeline(campaign, employee_id, person["email"]), hide_index=True,
-                 width="stretch")  # fmt: skip
+    zone = tables.viewer_zone()
+    sending.person_mails(campaign, employee_id, zone)
+    events = queries.timeline(campaign, employee_id, person["email"])
+    st.dataframe(tables.timeline(events, zone), hide_index=True, width="stretch")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import published
-from dashboard import access, alert_history, charts, queries
+from dashboard import access, alert_history, charts, live, queries, tables
 
 SILENCE_WARNING = timedelta(hours=1)
 ACTIVE_CAMPAIGN = timedelta(days=7)
@@ -23,8 +23,8 @@ def ago(elapsed: timedelta) -> str:
     return f"{seconds} s"
 
 
-@st.fragment(run_every=queries.FRESH_SECONDS)
-def live() -> None:
+@live.ticking
+def receiving() -> None:
     summary = queries.receiver_summary()
     now = datetime.now(UTC)
     last_batch, last_event = summary["last_batch_at"], summary["last_event_at"]
@@ -35,6 +35,7 @@ def live() -> None:
             "a campaign is active. SendGrid gives up on an event after 24 hours of failed "
             "retries: check the webhook settings and the refusals below."
         )
+    zone = tables.viewer_zone()
     tiles = st.columns(5)
     tiles[0].metric("Batches", f"{summary['batches']:,}")
     tiles[1].metric("Events stored", f"{summary['events_stored']:,}")
@@ -43,13 +44,15 @@ def live() -> None:
     tiles[4].metric(
         "Last batch",
         "never" if pd.isna(last_batch) else f"{ago(now - last_batch)} ago",
-        help=None if pd.isna(last_batch) else f"{last_batch:%Y-%m-%d %H:%M:%S} UTC",
+        help=None
+        if pd.isna(last_batch)
+        else f"{last_batch.tz_convert(zone):%Y-%m-%d %H:%M:%S} {zone}",
     )
     traffic = queries.batches_over_time()
     if traffic.empty:
         st.info("No batch received in the last 6 hours.")
     else:
-        st.plotly_chart(charts.receiver_traffic(traffic), width="stretch")
+        st.plotly_chart(charts.receiver_traffic(traffic, zone), width="stretch")
     left, right = st.columns(2)
     left.subheader("Events per type")
     left.dataframe(queries.events_by_type(), hide_index=True, width="stretch")
@@ -64,4 +67,4 @@ def live() -> None:
     alert_history.render()
 
 
-live()
+receiving()

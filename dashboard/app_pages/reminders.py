@@ -1,13 +1,17 @@
 """Whom to remind, and how: a segment, its preview, and its CSV (the same bytes as the CLI)."""
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
 from core import audit
 from core.funnel import SEGMENTS, segment
-from core.reminders import reminders_csv
-from dashboard import access, queries, sending, words
+from core.reminders import reminders_csv, reminders_excel_csv, reminders_xlsx
+from dashboard import access, live, queries, sending, tables, words
 from dashboard.campaign import chosen_campaign
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ADVICE = {
     "not_sent": "Invite them: they are on the roster but no mail went out.",
     "undelivered": "Fix the address: the mail bounced or was dropped (reason column).",
@@ -31,7 +35,24 @@ picked = st.radio(
 )
 
 
-@st.fragment(run_every=queries.FRESH_SECONDS)
+def download(place, chosen: pd.DataFrame, suffix: str, build: Callable[[pd.DataFrame], bytes],
+             mime: str, detail: str | None) -> None:  # fmt: skip
+    """One download of the chosen rows, audited (`detail`: its format) before it is built."""
+    who = access.actor()  # here: Streamlit may build a lazy download outside this run
+    place.download_button(
+        f"Download {picked}{suffix} ({len(chosen):,} people)",
+        data=lambda: audit.audited_export(
+            queries.database(), who, campaign, picked, len(chosen), lambda: build(chosen), detail
+        ),  # fmt: skip
+        file_name=f"reminders-{campaign}-{picked}{suffix}",
+        mime=mime,
+        type="primary" if suffix == ".csv" else "secondary",
+        disabled=chosen.empty,
+        width="stretch",
+    )
+
+
+@live.part
 def chosen_segment() -> None:
     """Counts, advice and download for the chosen segment, refreshed so rows are today's."""
     people = queries.funnel(campaign)
@@ -39,23 +60,18 @@ def chosen_segment() -> None:
     st.caption(" · ".join(f"{words.segment(n)}: {counts[n]:,}" for n in SEGMENTS))
     st.info(ADVICE[picked])
     chosen = segment(people, picked)
-    who = access.actor()  # here: Streamlit may build a lazy download outside this run
-    st.download_button(
-        f"Download {picked}.csv ({len(chosen):,} people)",
-        data=lambda: audit.audited_export(
-            queries.database(),
-            who,
-            campaign,
-            picked,
-            len(chosen),
-            lambda: reminders_csv(chosen),
-        ),  # fmt: skip
-        file_name=f"reminders-{campaign}-{picked}.csv",
-        mime="text/csv",
-        type="primary",
-        disabled=chosen.empty,
-    )
-    st.dataframe(chosen, hide_index=True, width="stretch")
+    excel = st.checkbox("For Excel: UTF-8 with a byte order mark (accents survive a double-click)",
+                        key="reminders_excel_csv")  # fmt: skip
+    csv, xlsx = st.columns(2)
+    if excel:
+        download(csv, chosen, ".csv", reminders_excel_csv, "text/csv", "csv with BOM")
+    else:
+        download(csv, chosen, ".csv", reminders_csv, "text/csv", None)
+    download(xlsx, chosen, ".xlsx", reminders_xlsx, XLSX, "xlsx")
+    zone = tables.viewer_zone()
+    st.caption(f"Times in your time zone, {zone}; the files keep UTC.")
+    st.dataframe(tables.people(chosen, zone), hide_index=True, width="stretch",
+                 column_config=tables.people_columns())  # fmt: skip
 
 
 chosen_segment()

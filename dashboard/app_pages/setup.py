@@ -9,6 +9,12 @@ from core.errors import UserError
 from core.settings import current_settings
 from dashboard import access, queries, sources_setup, words
 
+PUBLIC_HTTPS = (
+    "SendGrid posts only to a public HTTPS address: put mailpulse behind a reverse proxy or tunnel "
+    "with a certificate and paste that address (https://…/api/webhooks/sendgrid), never a "
+    "127.0.0.1 or http:// one."
+)
+
 access.require_role("admin")
 settings = current_settings()
 st.title("Setup")
@@ -18,6 +24,7 @@ base = f"{origin.scheme}://{origin.netloc}/api"
 st.subheader("1. Paste into SendGrid's Event Webhook settings")
 st.text_input("HTTP Post URL", f"{base}/webhooks/sendgrid", disabled=True)
 st.text_input("OAuth Token URL", f"{base}/oauth/token", disabled=True)
+st.caption(PUBLIC_HTTPS)
 
 st.subheader("2. An OAuth client for SendGrid")
 with st.form("new-client", clear_on_submit=True):

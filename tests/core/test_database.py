@@ -1,11 +1,12 @@
 import subprocess
 import sys
 import threading
+import time
 
 import duckdb
 import pytest
 
-from core import sql
+from core import database, sql
 from core.database import Database, DatabaseBusy, DatabaseClosed, DatabaseMissing
 
 
@@ -69,3 +70,42 @@ def test_a_database_that_must_exist_is_not_created(tmp_path) -> None:
     with pytest.raises(DatabaseMissing, match="MAILPULSE_DB"):
         Database(missing, create=False)
     assert not missing.parent.exists()
+
+
+def test_a_writer_that_never_runs_dry_checkpoints_between_commits(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "MAX_GROUP", 1)  # one commit per job, the queue always full
+    wal = db.path.with_name(db.path.name + ".wal")
+    seen: list[int] = []
+
+    def write(con: duckdb.DuckDBPyConnection) -> None:
+        seen.append(wal.stat().st_size if wal.exists() else 0)  # inside the transaction
+        con.execute("INSERT INTO filler SELECT range, repeat('y', 200) FROM range(5000)")
+
+    db.write(lambda con: con.execute("CREATE TABLE filler (n BIGINT, s VARCHAR)"))
+    futures = [db.writer.submit(write) for _ in range(60)]  # ~60 MiB of WAL
+    for future in futures:
+        future.result()
+    assert max(seen) < database.BUSY_CHECKPOINT_WAL + 2 * 2**20 < 16 * 2**20
+
+
+def test_a_vacuum_asked_for_runs_with_the_next_idle_checkpoint_and_only_then(
+    db: Database,
+) -> None:
+    def vacuum_tasks(con: duckdb.DuckDBPyConnection) -> int:
+        return con.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0]
+
+    db.write(
+        lambda con: con.execute("CREATE TABLE thinned AS SELECT range AS n FROM range(300000)")
+    )
+    db.write(lambda con: con.execute("DELETE FROM thinned WHERE n % 2 = 0"))
+    wal = db.path.with_name(db.path.name + ".wal")
+    assert wal.exists() and wal.stat().st_size > 0  # below the checkpoint threshold
+    db.vacuum_soon()
+    assert db.write(vacuum_tasks) == database.NO_VACUUM
+    deadline = time.monotonic() + 5
+    while wal.exists() and wal.stat().st_size > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not wal.exists() or wal.stat().st_size == 0  # checkpointed although the WAL is small
+    assert db.write(vacuum_tasks) == database.NO_VACUUM  # and vacuum off again

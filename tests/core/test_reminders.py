@@ -1,13 +1,15 @@
 import csv
 import io
 
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core import funnel
-from core.reminders import reminders_csv
+from core.reminders import reminders_csv, reminders_excel_csv, reminders_xlsx
 from tests.funnel_events import employees, funnel_of, ingest, sg
 
 HEADER = (
@@ -25,6 +27,12 @@ def frame(*people: dict) -> pd.DataFrame:
     for column in ("delivered_at", "opened_at", "clicked_at", "last_event_at"):
         table[column] = pd.to_datetime(table[column], utc=True)
     return table
+
+
+def test_the_csv_has_exactly_the_specs_columns_and_no_location() -> None:
+    people = frame({"employee_id": "E1", "location": "Zürich", "timezone": "Europe/Zurich"})
+    assert reminders_csv(people).startswith(HEADER) and b"Zurich" not in reminders_csv(people)
+    assert len(HEADER.split(b",")) == 14
 
 
 def test_an_empty_segment_is_the_header_alone() -> None:
@@ -157,4 +165,36 @@ def test_any_text_is_written_as_the_csv_module_writes_it(cells) -> None:
 def _defused(text: str | None) -> str:
     if text is None:
         return ""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def test_the_excel_csv_is_the_same_bytes_after_a_byte_order_mark() -> None:
+    people = frame({"employee_id": "E1", "name": "Jürgen Müller", "location": "Zürich"})
+    data = reminders_excel_csv(people)
+    assert data == b"\xef\xbb\xbf" + reminders_csv(people)
+    assert "Jürgen Müller" in data.decode("utf-8-sig")
+
+
+def test_the_xlsx_holds_the_csv_cells_row_for_row_as_text() -> None:
+    people = frame(
+        {"employee_id": "E2", "name": '=HYPERLINK("http://evil")', "timezone": "Europe/Zurich"},
+        {"employee_id": "E1", "name": "Jürgen Müller", "reason": "line\nbreak", "mails_sent": 2},
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(reminders_xlsx(people))).active
+    rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+    text = reminders_csv(people).decode()
+    assert [row[:14] for row in rows] == list(csv.reader(io.StringIO(text, newline="")))
+    assert [row[14:] for row in rows] == [["location", "timezone"], ["", ""], ["", "Europe/Zurich"]]
+    assert rows[1][2] == "Jürgen Müller" and rows[2][2].startswith("'=")
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value)
+
+
+def test_a_formula_behind_a_control_character_is_text_in_the_xlsx_too() -> None:
+    evil = '\x01=HYPERLINK("http://evil")'
+    people = frame({"employee_id": "E1", "name": evil, "reason": evil})
+    sheet = openpyxl.load_workbook(io.BytesIO(reminders_xlsx(people))).active
+    name, reason = sheet.cell(2, 3), sheet.cell(2, 12)
+    assert name.value == reason.value == '\'=HYPERLINK("http://evil")'
+    assert name.data_type == reason.data_type == "s"
+    assert b"\x01" not in reminders_csv(people)  # the CSV holds the same defused cells

@@ -54,7 +54,8 @@ def mail_and_completion(con) -> None:
 
 
 def mentions(db: Database, *needles: str) -> list[str]:
-    """Every text and blob column of every table holding any needle: table.column."""
+    """Every text and blob column of every table holding any needle: table.column. An email is
+    matched in any case; an id as written (hashes are lowercase hex and may hold "e003")."""
     with db.cursor() as cur:
         columns = cur.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
@@ -63,7 +64,9 @@ def mentions(db: Database, *needles: str) -> list[str]:
         found = []
         for table, column in columns:
             for needle in needles:
-                query = f'SELECT count(*) FROM "{table}" WHERE CAST("{column}" AS VARCHAR) ILIKE $n'
+                like = "ILIKE" if "@" in needle else "LIKE"
+                text = f'CAST("{column}" AS VARCHAR)'
+                query = f'SELECT count(*) FROM "{table}" WHERE {text} {like} $n'
                 if cur.execute(query, {"n": f"%{needle}%"}).fetchone()[0]:
                     found.append(f"{table}.{column}")
     return sorted(set(found))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core import send_campaigns, sends
+from core import retention, send_campaigns, sends
 from core.database import Database
 from core.errors import UserError
 from core.roster import import_roster
@@ -150,6 +152,25 @@ def test_segments_that_must_not_be_mailed_are_refused(
         sends.queue(db, sending, "survey-2026", segment, "test")
 
 
+def test_a_purged_campaign_cannot_be_sent_for_its_people_were_purged(
+    db: Database, sending: Settings
+) -> None:
+    from receiver.events import Fields
+    from receiver.ingest import Delivery, parse, store_many
+    from tests.factories import batch, event
+
+    define(db)
+    unsubscribed = event(email="p2@corp.example", event="unsubscribe")
+    delivery = Delivery(batch(event(email="p2@corp.example"), unsubscribed), "test",
+                        datetime.now(UTC))  # fmt: skip
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    retention.purge(db, "survey-2026", ("campaign", "employee_id"), 60, "cli:test")
+    for segment in ("not_sent", "unopened"):
+        with pytest.raises(UserError, match="its people were purged; define a new campaign"):
+            sends.queue(db, sending, "survey-2026", segment, "test")
+    assert sends.jobs(db, "survey-2026") == []
+
+
 def test_events_carrying_an_uncertain_mails_send_id_turn_it_accepted(
     api, token: str, sending: Settings, fake: FakeMailSend
 ) -> None:
@@ -178,8 +199,9 @@ def test_the_reminder_csv_counts_each_persons_mails(
     define(db)
     run(db, sending)
     people = funnel.funnel(db, "survey-2026", sending.bot_click_seconds)
-    row = reminders_csv(people[people["employee_id"] == "E0001"]).split(b"\r\n")[1]
-    assert row.endswith(b",1," + row.rsplit(b",", 1)[1]) and row.rsplit(b",", 1)[1].endswith(b"Z")
+    text = reminders_csv(people[people["employee_id"] == "E0001"]).decode()
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["mails_sent"] == "1" and row["last_mailed_at"].endswith("Z")
 
 
 def test_the_servers_runner_waits_after_a_request_while_events_arrive_and_not_otherwise(

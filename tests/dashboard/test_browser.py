@@ -39,7 +39,7 @@ def test_a_manager_picks_a_campaign_sees_its_funnel_and_downloads_reminders(
     delivered = page.get_by_test_id("stMetric").filter(has=label)
     expect(delivered.get_by_test_id("stMetricValue")).to_have_text("5")
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("Funnel", exact=True)).to_be_visible()
+    expect(page.get_by_text("Funnel: people who reached each step", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Reminders").click()
     expect(page.get_by_role("heading", name="Reminders · survey-invite")).to_be_visible()

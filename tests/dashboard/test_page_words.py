@@ -3,18 +3,21 @@ literally, one meaning per number, people words on screen."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from core import roster
+from core import roster, send_campaigns
 from core.database import close_shared, shared
+from core.send_campaigns import SendCampaign
 from core.settings import Settings, install_settings
 from dashboard import words
 from mailpulse.server import DASHBOARD
+from receiver import teams_answers
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_many
 from tests.factories import BASE_TIME, batch, event
@@ -104,3 +107,105 @@ def test_the_bounce_chart_labels_a_reason_as_text(fixed) -> None:
     app = run_page("overview")
     specs = " ".join(chart.proto.spec for chart in app.get("plotly_chart"))
     assert "&lt;a href" in specs and "<a href" not in specs and "[see](http:" in specs
+
+
+def test_the_overview_says_what_its_numbers_mean_and_rounds_rates_over_delivered(fixed) -> None:
+    app = run_page("overview")
+    assert words.MEANING in [caption.value for caption in app.caption]
+    tiles = {metric.label: (metric.value, metric.delta) for metric in app.metric}
+    # 7 mailed (E8 never, test@outside apart); 6 delivered; 4 opened; 1 clicked
+    assert tiles["Invited"] == ("7", "")
+    assert tiles["Delivered"] == ("6", "")
+    assert tiles["Opened"] == ("4", "67% of delivered")
+    assert tiles["Clicked the link"] == ("1", "17% of delivered")
+    funnel = app.get("plotly_chart")[0].proto.spec
+    assert "4 · 67%" in funnel and "percent initial" not in funnel
+
+
+def test_the_overview_names_the_send_date_the_never_mailed_and_the_addresses_apart(fixed) -> None:
+    app = run_page("overview")
+    line = app.markdown[0].value
+    first = datetime.fromtimestamp(BASE_TIME, UTC)
+    assert line == f"First mail sent {first:%Y-%m-%d} · 1 roster employees never mailed"
+    assert [e.label for e in app.expander] == ["Addresses not on the roster: 1"]
+    assert list(app.expander[0].dataframe[0].value["email"]) == ["test@outside.example"]
+
+
+def test_the_overview_links_each_reminder_segment_with_its_count(fixed) -> None:
+    app = run_page("overview")
+    labels = {button.key: button.label for button in app.button}
+    assert labels["go-unclicked"] == "Opened, not clicked: 3"
+    assert labels["go-not_sent"] == "Never mailed: 1"
+    app.button(key="go-unclicked").click().run()
+    assert app.radio(key="reminders_segment").value == "unclicked"
+
+
+def test_the_overview_counts_the_days_left_to_a_defined_deadline(fixed) -> None:
+    deadline = datetime.now(UTC).date() + timedelta(days=7)
+    send_campaigns.define(shared(fixed.db), SendCampaign(CAMPAIGN, "Survey", "https://s.example/{token}",
+                                                         body="Hi", deadline=deadline))  # fmt: skip
+    line = run_page("overview").markdown[0].value
+    assert f"deadline {deadline:%Y-%m-%d} (7 days left)" in line
+
+
+def test_the_people_table_speaks_words_with_blanks_for_nothing(fixed) -> None:
+    app = run_page("people")
+    table = app.dataframe[0]
+    shown = table.value.set_index("email")
+    assert shown.loc["e2@corp.example", "stage"] == "Opened, not clicked"
+    assert shown.loc["e8@corp.example", "stage"] == "Never mailed"
+    assert shown.loc["test@outside.example", "employee_id"] == ""
+    assert shown.loc["e8@corp.example", "delivered_at"] == ""
+    first = datetime.fromtimestamp(BASE_TIME, UTC)
+    assert shown.loc["e1@corp.example", "delivered_at"] == f"{first:%Y-%m-%d %H:%M}"
+    assert "None" not in shown.astype(str).to_numpy()
+    headers = json.loads(table.proto.columns)
+    assert (
+        headers["stage"]["label"] == "Stage" and headers["last_event_at"]["label"] == "Last event"
+    )
+    assert "times in your time zone, UTC" in app.caption[0].value
+
+
+def test_the_people_filters_offer_stages_and_flags_in_words(fixed) -> None:
+    app = run_page("people")
+    stage = next(box for box in app.multiselect if box.label == "Stage")
+    assert "Opened, not clicked" in stage.options and "opened" not in stage.options
+    stage.set_value(["opened"]).run()
+    assert sorted(app.dataframe[0].value["email"]) == [
+        "e2@corp.example", "e3@corp.example", "e7@corp.example", "test@outside.example",
+    ]  # fmt: skip
+
+
+def test_bounces_are_grouped_with_the_raw_reason_on_hover(fixed) -> None:
+    charts = [json.loads(chart.proto.spec) for chart in run_page("overview").get("plotly_chart")]
+    bounces = next(c for c in charts if c["layout"]["title"]["text"] == "Why mail did not arrive")
+    assert bounces["data"][0]["y"] == ["mailbox unknown"]
+    assert "user unknown" in bounces["data"][0]["customdata"][0][0]
+
+
+def test_the_overview_sets_an_earlier_campaign_of_the_same_kind_beside_this_one(fixed) -> None:
+    db = shared(fixed.db)
+    earlier = [event(email=f"e{n}@corp.example", employee_id=f"E{n}", campaign=name,
+                     event="open" if n <= 3 else "delivered", timestamp=BASE_TIME - 10**6 + n)
+               for name in ("other-2024", "survey-2025") for n in range(1, 7)]  # fmt: skip
+    later = [event(email="e1@corp.example", employee_id="E1", campaign="survey-2026",
+                   timestamp=BASE_TIME + 5)]  # fmt: skip
+    delivery = Delivery(batch(*earlier, *later), "test", datetime.now(UTC))
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    app = AppTest.from_file(str(DASHBOARD), default_timeout=30).run()
+    app.sidebar.selectbox[0].set_value("survey-2026").run()
+    picker = next(box for box in app.selectbox if box.label == "Earlier campaign")
+    assert picker.options[0] == "survey-2025" and "other-2024" in picker.options
+    table = app.dataframe[-1].value
+    assert table.loc["Opened", "survey-2025 · of delivered"] == "50%"
+    assert table.loc["Delivered", "survey-2025 · people"] == 6
+    assert table.loc["Delivered", "survey-2026 · people"] == 1
+
+
+def test_the_open_rate_reads_the_same_on_the_overview_in_teams_and_in_the_teams_bot(fixed) -> None:
+    overview = {m.label: m.delta for m in run_page("overview").metric}["Opened"]
+    company = run_page("teams").dataframe[0].value
+    bot = teams_answers.status(shared(fixed.db), fixed.bot_click_seconds, CAMPAIGN)
+    assert overview == "67% of delivered"
+    assert company["open_rate"].iloc[0] == 67  # drawn as "67%"
+    assert "Opened: 4 (67% of delivered)" in bot

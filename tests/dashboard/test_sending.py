@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 from streamlit.testing.v1 import AppTest
 
-from core import roster, send_campaigns, sends, users
+from core import retention, roster, send_campaigns, sends, users
 from core.database import close_shared, shared
 from core.send_campaigns import SendCampaign
 from core.send_runner import Pace, Runner
@@ -130,6 +130,13 @@ def test_a_campaign_not_defined_for_sending_or_a_missing_key_says_what_to_run(co
     assert "set MAILPULSE\\_SENDGRID\\_API\\_KEY" in said(reminders("unopened"))
 
 
+def test_a_purged_campaign_says_its_people_were_purged_and_offers_no_send(company) -> None:
+    retention.purge(shared(company.db), CAMPAIGN, ("campaign", "employee_id"), 60, "cli:test")
+    app = reminders("not_sent")
+    assert "its people were purged; define a new campaign" in said(app)
+    assert not [b for b in app.button if b.key and b.key.startswith("send_")]
+
+
 def test_a_confirmed_send_mails_the_number_named_and_shows_its_result_and_history(
     company, fake: FakeMailSend
 ) -> None:
@@ -151,8 +158,30 @@ def test_a_confirmed_send_mails_the_number_named_and_shows_its_result_and_histor
     assert history[["job", "accepted", "segment"]].values.tolist() == [
         [job["job_id"], 4, "Delivered, not opened"]
     ]
+    asked_at = datetime.fromisoformat(job["created_at"]).strftime("%Y-%m-%d %H:%M")
+    assert history["asked at"].tolist() == [asked_at]  # in the viewer's zone (here UTC)
+    assert '"label": "Asked at (UTC)"' in app.dataframe[-1].proto.columns
     assert sorted(a["employee_id"] for a in fake.recipients()) == ["E1", "E2", "E3", "E4"]
     assert "**0** of 4 would get a reminder now: the others were mailed" in said(app)
+
+
+def test_a_confirmation_survives_events_that_move_the_count_and_sends_at_most_its_number(
+    company,
+) -> None:
+    app = reminders("unopened")
+    app.button(key="send_ask").click().run()
+    db = shared(company.db)
+    delivery = Delivery(batch(event(email="e7@corp.example", employee_id="E7", campaign=CAMPAIGN)),
+                        "test", datetime.now(UTC))  # fmt: skip
+    db.write(lambda con: store_many(con, [(delivery, parse(delivery, Fields()))]))
+    app.run()  # what the live part's rerun does when the data changes
+    assert "**5** would get a reminder now." in said(app)
+    assert "5 now (you confirmed 4): at most 4 are mailed" in said(app)
+    confirm = app.button(key="send_confirm")
+    assert confirm.label == "Send 4 reminders"
+    confirm.click().run()
+    (job,) = sends.jobs(db, CAMPAIGN)
+    assert job["counts"]["queued"] == 4
 
 
 @pytest.mark.parametrize(
@@ -201,4 +230,4 @@ def test_the_people_page_shows_one_persons_mails(company) -> None:
         index = next(n for n, label in enumerate(labels) if label.startswith(employee))
         person(app).set_value(index).run()  # the options are the people frame's index
         day = datetime.now(UTC).strftime("%a")
-        assert f"Mails (UTC): {mailed} {day} " in said(app), said(app)
+        assert f"Mails: {mailed} {day} " in said(app), said(app)

@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 from core import sql
 from core.database import shared
 from core.settings import Settings
+from dashboard import words
 from tests.dashboard.test_pages import dashboard_settings, run_page  # noqa: F401 (a fixture)
 
 
@@ -35,3 +36,17 @@ def test_the_receiver_page_lists_the_alerts_raised(dashboard_settings: Settings)
     assert not app.exception
     frames = [d.value for d in app.dataframe]
     assert any("Receiver silent" in f.to_string() for f in frames if "title" in f.columns)
+
+
+def test_the_setup_page_says_sendgrid_needs_a_public_https_address(
+    dashboard_settings: Settings,  # noqa: F811
+) -> None:
+    app = run_page("app_pages/setup.py")
+    assert any("public HTTPS address" in c.value for c in app.caption)
+
+
+def test_a_refused_source_is_told_in_escaped_words(dashboard_settings: Settings) -> None:  # noqa: F811
+    app = run_page("app_pages/setup.py")
+    form_inputs(app, "Source name").input("[x](http://evil/a)")
+    next(b for b in app.button if b.label == "Add source").click().run()
+    assert app.error[0].value.startswith(words.md("A source name must be non-empty"))

@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,9 +18,38 @@ from typing import Any
 import httpx
 
 from core.database import Database
+from core.send_runner import JOB_FINISHED
+from core.settings import Settings
 from harness.server import ROOT, free_port
+from mailpulse import demo
+from mailpulse.demo import DemoOptions
 
 PROCESSED = 'mailpulse_events_received_total{type="processed"}'
+
+
+class Ready(Exception):
+    pass
+
+
+def test_a_demo_run_leaves_no_job_hook_behind(tmp_path: Path, settings: Settings) -> None:
+    def report(line: str) -> None:
+        if line.startswith("Dashboard:"):
+            raise Ready  # out of the running server, through run()'s cleanup
+
+    options = DemoOptions(employees=50, port=free_port(), db=tmp_path / "demo.duckdb")
+    ended: list[BaseException] = []
+
+    def run() -> None:  # a thread of its own: after a browser test, Playwright's loop runs here
+        try:
+            demo.run(settings, options, report)
+        except BaseException as exc:
+            ended.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(120)
+    assert [type(exc) for exc in ended] == [Ready]
+    assert [hook for hook in JOB_FINISHED if hook.__module__ == demo.__name__] == []
 
 
 def test_the_demo_sends_through_the_fake_api_and_a_reminder_brings_events(

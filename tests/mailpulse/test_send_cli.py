@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from core.database import Database
 from harness.server import Server
+from mailpulse.cli import main
 from simulator.mailsend import FakeMailSend
+from tests.factories import batch, event
+from tests.funnel_events import ingest_body
 
 
 @pytest.fixture
@@ -85,3 +89,25 @@ def test_a_send_sendgrid_refuses_ends_with_who_failed_and_why_and_fails(served) 
     assert "Job 1: 0 queued, 0 accepted, 0 sending, 0 uncertain, 2 failed." in lines
     assert [line.split(":")[0] for line in failed] == ["  failed E1", "  failed E2"]
     assert all("Internal server error" in line for line in failed)
+
+
+def test_send_refuses_a_purged_campaign_in_one_sentence(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, value in [("DB", "m.duckdb"), ("SENDGRID_API_KEY", "SG.unused"),
+                        ("SENDGRID_API_URL", "http://127.0.0.1:9"),  # nothing ever answers
+                        ("FROM_EMAIL", "hr@corp.example")]:  # fmt: skip
+        monkeypatch.setenv(f"MAILPULSE_{name}", value)
+    (tmp_path / "roster.csv").write_text("employee_id,email\nE1,a@corp.example\n")
+    (tmp_path / "body.txt").write_text("{{ survey_link }}")
+    assert main(["roster", "import", "roster.csv"]) == 0
+    assert main(["campaigns", "create", "s26", "--subject", "S", "--body", "body.txt",
+                 "--survey-url", "https://s.example/?t={token}"]) == 0  # fmt: skip
+    db = Database(tmp_path / "m.duckdb")
+    ingest_body(db, batch(event(email="a@corp.example", campaign="s26")))
+    db.close()
+    assert main(["purge", "--campaign", "s26"]) == 0
+    capsys.readouterr()
+    assert main(["send", "--campaign", "s26", "--segment", "not_sent"]) == 1
+    assert "its people were purged; define a new campaign" in capsys.readouterr().err

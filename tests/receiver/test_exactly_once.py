@@ -1,10 +1,13 @@
 """Exactly once on both keys, and a signed body SendGrid retries answered as the first time."""
 
 import time
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
 from core.database import Database
+from receiver.events import Fields
+from receiver.ingest import Delivery, parse, store_many
 from simulator.credentials import Signer
 from tests.conftest import client_for, count, create_client, get_token, post_batch
 from tests.factories import batch, event
@@ -110,3 +113,17 @@ def test_the_writer_checkpoints_a_large_wal_once_it_is_idle(db: Database) -> Non
     while wal.exists() and wal.stat().st_size > 1_000_000 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not wal.exists() or wal.stat().st_size <= 1_000_000
+
+
+def test_an_event_in_two_batches_of_one_commit_is_stored_once_with_the_first(
+    db: Database,
+) -> None:
+    shared, again = event(), event()
+    first = Delivery(batch(shared, event()), None, datetime.now(UTC))
+    second = Delivery(
+        batch({**shared, "sg_event_id": "fresh"}, again, again), None, datetime.now(UTC)
+    )
+    items = [(delivery, parse(delivery, Fields())) for delivery in (first, second)]
+    outcomes = db.write(lambda con: store_many(con, items))
+    assert [(o.stored, o.duplicates) for o in outcomes] == [(2, 0), (1, 2)]
+    assert count(db, "SELECT count(*) FROM events") == 3
