@@ -4,6 +4,12 @@ Each request's recipients are committed `sending` before it leaves and get their
 from its answer (`core.mailsend`); at start, `sending` left by a crash becomes `uncertain`, and
 events carrying an uncertain mail's `send_id` turn it `accepted` (looked for every few seconds
 in the batches stored since the last look, outside the ingest path).
+
+Ingestion first: while batches arrive, the runner works at most `Pace.share_beside_ingest` of
+the time (it waits after each request), so a send never takes the writer and the CPU from
+SendGrid's posts. Its thread keeps its normal priority: a thread the operating system puts
+last can be descheduled while it holds the GIL, and then every thread of the server waits for
+it (measured: bench/RESULTS.md, "sending").
 """
 
 from __future__ import annotations
@@ -22,7 +28,6 @@ from core import send_campaigns, sends, sql
 from core.database import Database
 from core.keys import secret_key
 from core.mailsend import MAX_PERSONALIZATIONS, Answer, MailSend
-from core.priority import lower_this_thread
 from core.send_body import composed_for, request_body
 from core.settings import Settings
 
@@ -40,6 +45,7 @@ class Pace:
     first_retry_seconds: float = 1.0  # 5xx and refused connections: 1, 2, 4, ... seconds
     max_retry_seconds: float = 60.0
     max_attempts: int = 10  # then that request's recipients fail
+    share_beside_ingest: float = 0.5  # of the time, at most, while events are being stored
 
 
 def utc_now() -> datetime:
@@ -82,7 +88,6 @@ class Runner:
         return promoted
 
     def _run(self) -> None:
-        lower_this_thread()  # sending yields the CPU to ingestion
         self.recover()
         promoted_at = time.monotonic()
         while not self._stop.wait(self.pace.poll_seconds):
@@ -99,8 +104,12 @@ class Runner:
         """Sends the job's queued mails; returns its summary (unfinished when stopped)."""
         job = JobSender(self, job_id)
         try:
+            started = time.monotonic()
             while not self._stop.is_set() and job.next_request():
-                self._maybe_promote()
+                if self._maybe_promote():  # events arrived meanwhile: ingestion goes first
+                    share = self.pace.share_beside_ingest
+                    self.wait((time.monotonic() - started) * (1 - share) / share)
+                started = time.monotonic()
                 if progress:
                     progress(sends.job(self.db, job_id))
         finally:
@@ -110,9 +119,13 @@ class Runner:
             self._finished(summary)
         return summary
 
-    def _maybe_promote(self) -> None:
-        if threading.current_thread() is self._thread:
-            self.promote()  # cheap: only the batches since the last request
+    def _maybe_promote(self) -> bool:
+        """True when batches were stored since the last look (only in the server's runner)."""
+        if threading.current_thread() is not self._thread:
+            return False
+        after = self._after
+        self.promote()  # cheap: only the batches since the last request
+        return self._after > after
 
     def _finished(self, summary: Summary) -> None:
         log.info("Send job %s of %s finished: %s", summary["job_id"], summary["campaign"],
@@ -202,10 +215,15 @@ class JobSender:
         return True
 
     def _mark(self, first: int, last: int, from_: str, to: str, **extra: str | None) -> None:
-        params = {"job_id": self.job_id, "first": first, "last": last, "from": from_, "to": to,
-                  "message_id": extra.get("message_id"), "error": extra.get("error"),
-                  "now": self.runner.clock()}  # fmt: skip
-        self.db.write(lambda con: con.execute(sql.text("mark_sends"), params))
+        """A plain move writes the state only; a settled request (`extra`: message_id or
+        error) writes those and the accepted time too."""
+        params = {"job_id": self.job_id, "first": first, "last": last, "from": from_, "to": to}
+        name = "move_sends"
+        if extra:
+            name = "mark_sends"
+            params |= {"message_id": extra.get("message_id"), "error": extra.get("error"),
+                       "now": self.runner.clock()}  # fmt: skip
+        self.db.write(lambda con: con.execute(sql.text(name), params))
 
     def _fail(self, send_ids: list[str], error: str) -> None:
         params = {"job_id": self.job_id, "send_ids": send_ids, "error": error}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +18,7 @@ from core.send_campaigns import SendCampaign
 from core.send_runner import Pace, Runner
 from core.settings import Settings
 from simulator.mailsend import FakeMailSend
+from tests.conftest import post_batch
 
 FAST = Pace(poll_seconds=0.05, first_retry_seconds=0.05, max_retry_seconds=0.2)
 ROSTER = "employee_id,email,name,active\n" + "".join(
@@ -175,7 +177,6 @@ def test_events_carrying_an_uncertain_mails_send_id_turn_it_accepted(
     import orjson
 
     from simulator.sent_events import events_for
-    from tests.conftest import post_batch
 
     database = api.app.state.database
     define(database)
@@ -201,3 +202,33 @@ def test_the_reminder_csv_counts_each_persons_mails(
     text = reminders_csv(people[people["employee_id"] == "E0001"]).decode()
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["mails_sent"] == "1" and row["last_mailed_at"].endswith("Z")
+
+
+def test_the_servers_runner_waits_after_a_request_while_events_arrive_and_not_otherwise(
+    api, token: str, sending: Settings, fake: FakeMailSend
+) -> None:
+    waits: list[float] = []
+
+    class Recorded(Runner):
+        def wait(self, seconds: float) -> bool:
+            waits.append(seconds)
+            return super().wait(seconds)
+
+    def a_batch_arrives_during_the_first_request(accepted: object) -> None:
+        if len(fake.accepted) == 1:
+            event = b'[{"event":"open","timestamp":1764000000,"email":"p1@corp.example"}]'
+            assert post_batch(api, token, event).status_code == 200
+
+    database = api.app.state.database
+    define(database)
+    fake.on_accepted = a_batch_arrives_during_the_first_request
+    job = sends.queue(database, sending, "survey-2026", "not_sent", "test")
+    runner = Recorded(database, sending, Pace(poll_seconds=0.05, promote_seconds=600))
+    runner.start()
+    try:
+        while sends.job(database, job.job_id)["finished_at"] is None:
+            time.sleep(0.05)
+    finally:
+        runner.stop()
+    assert len(fake.accepted) == 2
+    assert len(waits) == 1 and waits[0] > 0  # after the first request only
