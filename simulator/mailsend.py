@@ -1,7 +1,8 @@
 """A fake SendGrid Mail Send API (`POST /v3/mail/send`) over real HTTP, for tests and the demo.
 
 It checks the bearer key and the body as SendGrid does, answers 202 with `X-Message-Id`, and
-keeps what it accepted, from which the Event Webhook is fed (`simulator.sent_events`). Faults on
+keeps what it accepted, from which the Event Webhook is fed (`simulator.campaign_feed` in the
+demo, `simulator.sent_events` in tests). Faults on
 demand: an answer status (429 with the rate-limit headers, 5xx, 4xx) for the next requests, or a
 lost answer (the request is accepted, then the connection drops before any answer).
 """

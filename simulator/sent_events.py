@@ -1,4 +1,5 @@
-"""SendGrid's Event Webhook fed from what the fake Mail Send API accepted.
+"""The events SendGrid would post for what the fake Mail Send API accepted, for tests (the demo
+reads what was sent as its story says: `simulator.campaign_feed`).
 
 Each accepted personalization gets `processed` and `delivered` (or a `bounce`), perhaps an
 `open` and a `click`, with its custom args echoed as top-level keys and `sg_message_id` =
@@ -7,11 +8,7 @@ Each accepted personalization gets `processed` and `delivered` (or a `bounce`), 
 
 from __future__ import annotations
 
-import heapq
 import random
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,45 +61,3 @@ def _story(rng: random.Random, b: Behaviour, start: float) -> list[tuple[float, 
         if rng.random() < b.click:
             story.append((opened + rng.uniform(*b.clicked_after), "click"))
     return story
-
-
-class EventFeed:
-    """Hands each event to `submit` when it is due (the simulated webhook then posts it)."""
-
-    def __init__(self, submit: Callable[[dict[str, Any]], None], behaviour: Behaviour) -> None:
-        self.submit, self.behaviour = submit, behaviour
-        self._due: list[tuple[float, int, dict[str, Any]]] = []
-        self._serial = 0
-        self._lock = threading.Condition()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="event-feed", daemon=True)
-
-    def accepted(self, accepted: Accepted) -> None:
-        with self._lock:
-            for at, event in events_for(accepted, self.behaviour):
-                self._serial += 1
-                heapq.heappush(self._due, (at, self._serial, event))
-            self._lock.notify()
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        with self._lock:
-            self._lock.notify()
-        self._thread.join(10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            with self._lock:
-                now = time.time()
-                ready = []
-                while self._due and self._due[0][0] <= now:
-                    ready.append(heapq.heappop(self._due)[2])
-                wait = (self._due[0][0] - now) if self._due else 1.0
-                if not ready:
-                    self._lock.wait(min(max(wait, 0.05), 1.0))
-                    continue
-            for event in ready:
-                self.submit(event)
