@@ -11,64 +11,33 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import httpx
-
-from core import clients, keys, roster, send_campaigns, sends, sources
+from core import clients, roster, send_campaigns, sends, sources
 from core.database import Database, DatabaseBusy
 from core.errors import UserError
-from core.send_campaigns import SendCampaign
 from core.send_runner import JOB_FINISHED
 from core.settings import Settings
 from mailpulse import connections
+from mailpulse.demo_campaign import campaign_definition, invitation_time
+from mailpulse.demo_live import SURVEY_SOURCE, Live, Report
 from mailpulse.server import Server, build, local_url
 from simulator.campaign_feed import CampaignClock, CampaignFeed
 from simulator.company import Company, build_company, roster_csv
 from simulator.credentials import Signer
 from simulator.mailsend import FakeMailSend
-from simulator.report import describe, summary
-from simulator.sendgrid import Options, SendGrid
-from simulator.simulation import Progress, Simulation
+from simulator.simulation import Progress
 from simulator.story import Campaign, Fields
-from simulator.survey_tool import Finished, SurveyTool
-from simulator.timeline import Completion
 
 DEMO_DB = Path("data/demo.duckdb")
 CLIENT_NAME = "demo-sendgrid"
-SURVEY_SOURCE = "demo-survey"  # the simulated survey tool posts completions through it
 TOKEN_TTL_SECONDS = 300  # short, so a few minutes of demo show SendGrid fetching a new token
-REPORT_SECONDS = 5.0
-QUIET_SECONDS = 60.0  # with nothing new, a line a minute
-READY_TIMEOUT_SECONDS = 60
 DEFAULT_SPEED = 1.0  # after the story's past, real time
-PAST_HOURS = 30  # the invitation went out at least this long ago, on a weekday at 07:00 UTC
-COOLDOWN_HOURS = 24  # so HR may remind everyone the invitation reached at once
-DEADLINE_DAYS = 14
 SENDER = "hr@corp.example"
 ASM_GROUP_ID = 4123  # the unsubscribe group the invitation names
-SURVEY_URL = "https://survey.corp.example/s/{campaign}?t={{token}}"
-INVITATION = """Hello {{ first_name }},
-
-how are things at work? Tell us in ten minutes, anonymously, by {{ deadline }}:
-{{ survey_link }}
-
-Thank you, HR
-"""
-REMINDER = """Hello {{ first_name }},
-
-the engagement survey closes on {{ deadline }}, and your answers count. Ten minutes:
-{{ survey_link }}
-
-Thank you, HR
-"""
-Report = Callable[[str], None]
+COOLDOWN_HOURS = 24  # so HR may remind everyone the invitation reached at once
 
 
 @dataclass(frozen=True)
@@ -93,11 +62,11 @@ def run(settings: Settings, options: DemoOptions, report: Report) -> Progress | 
     report(f"Building {_company_text(company)} in {options.db} (MAILPULSE_DB is not touched).")
     client, invitation = prepare_database(demo, company, clock.now())
     url = local_url(options.host, options.port)
-    live = _Live(demo, client, signer, clock, url, report)
+    live = Live(demo, client, signer, clock, url, report)
     feed = CampaignFeed(company, clock, live.simulation.add, _fields(demo), options.seed)
     mail_send.on_accepted = feed.accepted
     hook = lambda job: live.job_finished(job, invitation)  # noqa: E731
-    JOB_FINISHED.append(hook)  # removed below: a later run in this process has its own _Live
+    JOB_FINISHED.append(hook)  # removed below: a later run in this process has its own Live
     server = Server(
         connections.config(
             build(demo, options.host, options.port, clock=clock.now),
@@ -129,17 +98,6 @@ def ready_text(url: str, db: Path) -> str:
         f"  MAILPULSE_DB={db} mailpulse funnel --campaign {name}\n"
         f"  MAILPULSE_DB={db} mailpulse send --campaign {name} --segment unopened"
     )
-
-
-def invitation_time(now: datetime) -> datetime:
-    """07:00 UTC of the latest weekday at least PAST_HOURS before `now`: Europe at its desk,
-    Asia in its afternoon, and a day or more of the campaign behind."""
-    day = (now - timedelta(hours=PAST_HOURS)).replace(hour=7, minute=0, second=0, microsecond=0)
-    if day > now - timedelta(hours=PAST_HOURS):
-        day -= timedelta(days=1)
-    while day.weekday() >= 5:
-        day -= timedelta(days=1)
-    return day
 
 
 def demo_settings(
@@ -181,19 +139,6 @@ def prepare_database(
         db.close()
 
 
-def campaign_definition(sent_at: datetime) -> SendCampaign:
-    name = Campaign().name
-    return SendCampaign(
-        name=name,
-        subject="Your say: the engagement survey",
-        survey_url=SURVEY_URL.format(campaign=name),
-        body=INVITATION,
-        reminder_subject="Reminder: the engagement survey",
-        reminder_body=REMINDER,
-        deadline=(sent_at + timedelta(days=DEADLINE_DAYS)).date(),
-    )
-
-
 def _remove_previous(db: Path) -> None:
     try:
         Database(db).close()  # refuses when another demo holds the file
@@ -221,112 +166,5 @@ def _company_text(company: Company) -> str:
     )
 
 
-class _Live:
-    """In the background: waits for the server, plays the campaign, reports every few seconds."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        client: dict[str, str],
-        signer: Signer,
-        clock: CampaignClock,
-        url: str,
-        report: Report,
-    ) -> None:
-        self.clock, self.url, self.report = clock, url, report
-        sendgrid = SendGrid(url, client["client_id"], client["client_secret"], signer, Options())
-        tool = SurveyTool(f"{url}/api/webhooks/completions/{SURVEY_SOURCE}",
-                          client["survey_secret"])  # fmt: skip
-        key = keys.secret_key(settings.db)
-        self.simulation = Simulation(sendgrid, lambda done: post_completions(tool, key, done))
-        self.last: Progress | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="demo", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(30)
-
-    def job_finished(self, job: dict[str, Any], invitation: int) -> None:
-        """The send runner's hook: the invitation's end starts the live part."""
-        if job["job_id"] == invitation:
-            self.clock.go_live()
-        counts = job["counts"]
-        self.report(
-            f"Send job {job['job_id']} ({job['segment']}, {job['created_at']}): "
-            f"{counts['accepted']:,} accepted by the fake Mail Send API, {counts['failed']:,} "
-            "failed; their events follow."
-        )
-
-    def _run(self) -> None:
-        if not self._wait_until_ready():
-            return
-        simulation = self.simulation
-        simulation.start()
-        sendgrid = simulation.sendgrid.options
-        self.report(
-            f"Simulated SendGrid: {sendgrid.servers} servers post signed batches every "
-            f"~{sendgrid.interval:.0f} s; the story before now is posted at once at its own "
-            f"times, the rest {_pace(self.clock.speed)}."
-        )
-        told, reported, reported_at = False, None, 0.0
-        while not self._stop.wait(REPORT_SECONDS):
-            self.last = simulation.progress()
-            if _changed(self.last, reported) or time.monotonic() - reported_at >= QUIET_SECONDS:
-                story = datetime.fromtimestamp(self.clock.story(), UTC)
-                self.report(describe(self.last, reported, story))
-                reported, reported_at = self.last, time.monotonic()
-            if self.last.caught_up and self.clock.live and not told:
-                told = True
-                self.report(
-                    f"The campaign until now is posted ({self.last.events_due:,} events since "
-                    f"{self.clock.sent_at:%a %H:%M} UTC); "
-                    "the rest arrives as it happens."
-                )
-        simulation.stop()
-        self.last = simulation.progress()
-        self.report(summary(self.last))
-
-    def _wait_until_ready(self) -> bool:
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while not self._stop.wait(0.2):
-            try:
-                if httpx.get(f"{self.url}/api/readyz", timeout=2).status_code == 200:
-                    return True
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                self.report("The server did not get ready within a minute; nothing is posted.")
-                return False
-        return False
-
-
-def _changed(now: Progress, before: Progress | None) -> bool:
-    if before is None:
-        return True
-    return (now.events_due, now.completions_recorded, now.sendgrid) != (
-        before.events_due,
-        before.completions_recorded,
-        before.sendgrid,
-    )
-
-
-def _pace(speed: float) -> str:
-    return "in real time" if speed == 1 else f"{speed:g}x faster than life"
-
-
 def _fields(settings: Settings) -> Fields:
     return Fields(settings.campaign_field, settings.employee_field)
-
-
-def post_completions(tool: SurveyTool, key: bytes, done: list[Completion]) -> None:
-    """Survey completions, posted by the simulated survey tool as signed webhooks, each with the
-    survey token the invitation's link carried."""
-    campaign = Campaign().name
-    for c in done:
-        token = keys.survey_token(key, campaign, c.employee_id)
-        tool.post(Finished(f"msg_{campaign}_{c.employee_id}", token, c.completed_at))
