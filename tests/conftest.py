@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from core import clients
 from core.database import Database
@@ -15,6 +16,7 @@ from core.settings import Settings
 from harness import browser
 from receiver.app import create_app
 from simulator.credentials import Signer
+from simulator.mailsend import FakeMailSend
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sendgrid"  # provenance: SOURCES.md
 
@@ -37,6 +39,23 @@ def db(settings: Settings) -> Iterator[Database]:
     database = Database(settings.db)
     yield database
     database.close()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeMailSend]:
+    """The fake SendGrid Mail Send API, over real HTTP on a loopback port."""
+    api = FakeMailSend()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def sending(settings: Settings, fake: FakeMailSend) -> Settings:
+    """The settings, with sending pointed at the fake Mail Send API."""
+    return settings.model_copy(update={
+        "sendgrid_api_url": fake.start(), "sendgrid_api_key": SecretStr(fake.api_key),
+        "from_email": "hr@corp.example",
+    })  # fmt: skip
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,21 +24,6 @@ ROSTER = "employee_id,email,name,active\n" + "".join(
     f"E{n:04},p{n}@corp.example,Person {n},{'false' if n % 10 == 0 else 'true'}\n"
     for n in range(1, 1201)
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeMailSend]:
-    api = FakeMailSend()
-    yield api
-    api.stop()
-
-
-@pytest.fixture
-def sending(settings: Settings, fake: FakeMailSend) -> Settings:
-    url = fake.start()
-    return settings.model_copy(update={"sendgrid_api_url": url, "from_email": "hr@corp.example",
-                                       "sendgrid_api_key": type(settings.sendgrid_api_key)(
-                                           fake.api_key)})  # fmt: skip
 
 
 def define(db: Database) -> None:

@@ -34,18 +34,7 @@ BODY = "<p>Hi {{ first_name }}, <b>your say</b>: {{ survey_link }}</p>"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeMailSend]:
-    api = FakeMailSend()
-    yield api
-    api.stop()
-
-
-@pytest.fixture
-def company(settings: Settings, fake: FakeMailSend) -> Iterator[Settings]:
-    sending = settings.model_copy(update={
-        "sendgrid_api_url": fake.start(), "sendgrid_api_key": SecretStr(fake.api_key),
-        "from_email": "hr@corp.example",
-    })  # fmt: skip
+def company(sending: Settings) -> Iterator[Settings]:
     install_settings(sending)
     db = shared(sending.db)
     roster.import_roster(db, ROSTER)
