@@ -43,6 +43,12 @@ def check_sendable(segment: str) -> None:
         raise UserError(f"The segment {segment!r} is never mailed: {REFUSED[segment]}.")
 
 
+def handed(counts: dict[str, int]) -> tuple[int, int]:
+    """A job's mails handed to SendGrid (answered, whatever the answer), of all its mails."""
+    total = sum(counts.values())
+    return total - counts["queued"] - counts["sending"], total
+
+
 def check_not_purged(db: Database, campaign: str) -> None:
     """A purged campaign's people are gone: everyone would look never mailed, the opted out too."""
     if db.rows("campaign_purged", campaign=campaign)[0][0]:

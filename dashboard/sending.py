@@ -20,7 +20,6 @@ from dashboard import access, queries, tables, words
 ASKED = "send_asked"  # (campaign, segment, the count confirmed) waiting for the last click
 STARTED = "send_started"  # campaign -> the job this session asked for
 POLL_SECONDS = 1.0
-NOUNS = {"not_sent": "invitation"}  # the other sendable segments get a reminder
 
 
 def allowed() -> bool:
@@ -92,7 +91,7 @@ def _confirm(campaign: str, segment: str, count: int) -> None:
     if count != confirmed:
         st.caption(f"{count:,} now (you confirmed {confirmed:,}): at most {confirmed:,} are "
                    "mailed; cancel to confirm the new number.")  # fmt: skip
-    noun = NOUNS.get(segment, "reminder") + ("" if mailed == 1 else "s")
+    noun = sends.SENDABLE[segment].split()[-1] + ("" if mailed == 1 else "s")  # "a reminder"
     yes, no = st.columns([1, 4])
     yes.button(f"Send {mailed:,} {noun}", key="send_confirm", type="primary", on_click=_start,
                args=asked)  # fmt: skip
@@ -138,8 +137,7 @@ def _follow(job_id: int) -> None:
     if job["finished_at"] is not None:
         st.rerun()  # the whole page: the result, and the history with this job's counts
     counts = job["counts"]
-    total = sum(counts.values())
-    done = total - counts["queued"] - counts["sending"]
+    done, total = sends.handed(counts)
     st.progress(done / total if total else 1.0, text=f"Job {job_id}: {done:,} of {total:,} "
                 f"handed to SendGrid ({counts['accepted']:,} accepted)")  # fmt: skip
 

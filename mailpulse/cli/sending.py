@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from core.sends import SENDABLE
+from core.sends import SENDABLE, handed
 from core.settings import Settings
 from mailpulse import remote, sending
 from mailpulse.cli.console import print_json, read_text
@@ -83,8 +83,8 @@ def _dry_run(settings: Settings, args: argparse.Namespace) -> int:
 
 def _progress(status: dict[str, Any]) -> None:
     counts = status["counts"]
-    done = sum(counts.values()) - counts["queued"] - counts["sending"]
-    print(f"  job {status['job_id']}: {done:,} of {sum(counts.values()):,} handed to SendGrid "
+    done, total = handed(counts)
+    print(f"  job {status['job_id']}: {done:,} of {total:,} handed to SendGrid "
           f"({counts['accepted']:,} accepted)", flush=True)  # fmt: skip
 
 
