@@ -260,8 +260,9 @@ def _visible(campaign: str) -> pd.DataFrame:
 
 
 def purged(campaign: str) -> bool:
-    """Whether only the campaign's kept counts are left (per department; no manager, no person)."""
-    return not frame("campaign_aggregates", campaign=campaign).empty
+    """Whether only the campaign's kept counts are left (per department; no manager, no person):
+    the question `sends` asks before a send."""
+    return bool(frame("campaign_purged", campaign=campaign).iloc[0, 0])
 
 
 def steps_for(campaign: str) -> tuple[pd.DataFrame, int]:
