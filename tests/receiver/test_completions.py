@@ -69,7 +69,8 @@ def test_a_post_without_a_good_signature_is_refused_and_stores_nothing(
         key = {"wrong_secret": "whsec_" + "A" * 32, "other_source_secret": other}.get(
             tamper, secret
         )
-        at = {"stale": time.time() - 301, "future": time.time() + 301}.get(tamper)
+        # 302: the signed timestamp is whole seconds, so +301 may truncate to +300.x
+        at = {"stale": time.time() - 301, "future": time.time() + 302}.get(tamper)
         response = standard_post(api, key, {"employee_id": "E1"}, at=at)
     assert response.status_code == 401
     assert count(db_api, "SELECT count(*) FROM completion_posts") == 0
