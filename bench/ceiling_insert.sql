@@ -1,15 +1,15 @@
 -- Ceiling (a): one body stored by DuckDB's own read_json into mailpulse's tables, every field
 -- the product keeps (the archived body, each event row, the batch's outcome), no dedupe. Keys
--- are SHA-256 of the fields in SQL, the typing is the product's for well-formed events.
+-- are the first 128 bits of SHA-256 of the fields in SQL, the typing is the product's for well-formed events.
 INSERT INTO raw_batches (batch_id, received_at, client_id, body, body_sha256, signed_at)
 VALUES ($batch_id, $received_at, 'ceiling', $body, sha256($body), 0);
 
 INSERT INTO events BY NAME
 SELECT
-    coalesce(sg_event_id, 'sha256:' || sha256(concat_ws(chr(0), email, event, timestamp)))
-        AS event_key,
-    'sha256:' || sha256(concat_ws(chr(0), email, event, timestamp, sg_message_id, campaign,
-        employee_id, category)) AS content_key,
+    ('0x' || left(sha256(coalesce(sg_event_id, concat_ws(chr(0), email, event, timestamp))),
+        32))::UHUGEINT AS event_key,
+    ('0x' || left(sha256(concat_ws(chr(0), email, event, timestamp, sg_message_id, campaign,
+        employee_id, category)), 32))::UHUGEINT AS content_key,
     $batch_id AS batch_id,
     (row_number() OVER () - 1)::INTEGER AS position,
     lower(event) AS event,

@@ -98,7 +98,7 @@ chosen AS (
     ORDER BY c, p, slot
     LIMIT $n
 )
-SELECT 'pre-' || c || '-' || p || '-' || slot, 0, 0, kind, make_timestamptz(us), $until,
+SELECT ('0x' || left(sha256('pre-' || c || '-' || p || '-' || slot), 32))::UHUGEINT, 0, 0, kind, make_timestamptz(us), $until,
        CASE WHEN u_who < 0.002 THEN 's' || p || '@else.example' ELSE 'e' || p || '@corp.example' END,
        campaign,
        CASE WHEN u_who >= 0.012 THEN 'E' || p END,
@@ -113,7 +113,7 @@ SELECT 'pre-' || c || '-' || p || '-' || slot, 0, 0, kind, make_timestamptz(us),
        kind = 'open' AND slot IN (3, 4, 16),
        CASE WHEN kind LIKE 'group_%' THEN 7 END,
        NULL,  -- the payload: the product keeps events' JSON in the raw archive only
-       'sha256:pre-' || c || '-' || p || '-' || slot,  -- content_key
+       ('0x' || left(sha256('content-' || c || '-' || p || '-' || slot), 32))::UHUGEINT,
        NULL  -- send_id
 FROM chosen
 ORDER BY us

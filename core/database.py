@@ -152,13 +152,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         "(version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
     applied = {v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    for version, script in sql.MIGRATIONS:
-        if version in applied:
-            continue
+    pending = [(version, script) for version, script in sql.MIGRATIONS if version not in applied]
+    for version, script in pending:
         con.execute("BEGIN")
         con.execute(script)
         con.execute("INSERT INTO schema_migrations (version) VALUES ($v)", {"v": version})
         con.execute("COMMIT")
+    if pending:  # replaying an ALTER ... USING from the WAL needs functions DuckDB loads later
+        con.execute("CHECKPOINT")
 
 
 class Writer:

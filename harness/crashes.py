@@ -52,9 +52,11 @@ def post_until(server: Server, token: str, key: Signer, stop: threading.Event,
 
 
 def stored_keys(db_path: Path) -> Counter[str]:
+    """How often each sg_event_id is stored."""
     database = Database(db_path)
     with database.cursor() as cur:
-        keys = Counter(k for (k,) in cur.execute("SELECT event_key FROM events").fetchall())
+        ids = cur.execute("SELECT sg_event_id FROM events WHERE sg_event_id IS NOT NULL")
+        keys = Counter(k for (k,) in ids.fetchall())
     database.close()
     return keys
 

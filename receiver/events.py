@@ -21,9 +21,11 @@ EARLIEST, LATEST = 0, 32_503_680_000  # 1970 .. 3000: anything else is not a rea
 
 TOO_DEEP = "The event is nested too deeply to be read."
 TIME = pa.timestamp("us", tz="UTC")
+KEY_HALVES = ("event_key_hi", "event_key_lo", "content_key_hi", "content_key_lo")
+LOW_64 = 2**64 - 1
 ROW_SCHEMA = pa.schema(
     [
-        ("event_key", pa.string()), ("content_key", pa.string()), ("send_id", pa.string()),
+        *((name, pa.uint64()) for name in KEY_HALVES), ("send_id", pa.string()),
         ("position", pa.int32()), ("event", pa.string()),
         ("ts", TIME), ("email", pa.string()), ("campaign", pa.string()),
         ("employee_id", pa.string()), ("message_id", pa.string()), ("sg_event_id", pa.string()),
@@ -97,10 +99,10 @@ def parse_items(
     return rows
 
 
-def first_occurrences(keys: Iterable[tuple[str, str]]) -> list[int]:
+def first_occurrences(keys: Iterable[tuple[int, int]]) -> list[int]:
     """Indices of the events to keep: an event whose sg_event_id key or content key came before
     is stored once per batch."""
-    seen: set[str] = set()
+    seen: set[int] = set()
     keep = []
     for index, (event_key, content) in enumerate(keys):
         if event_key not in seen and content not in seen:
@@ -110,8 +112,26 @@ def first_occurrences(keys: Iterable[tuple[str, str]]) -> list[int]:
 
 
 def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
-    columns = {name: [row[name] for row in rows] for name in ROW_SCHEMA.names}
+    columns = {
+        name: key_half(rows, name) if name in KEY_HALVES else [row[name] for row in rows]
+        for name in ROW_SCHEMA.names
+    }
     return pa.table(columns, schema=ROW_SCHEMA)  # faster than from_pylist
+
+
+def key_half(rows: list[dict[str, Any]], half: str) -> pa.Array:
+    """Column `half` of KEY_HALVES: Arrow has no 128-bit integer, so each key travels as two
+    uint64 halves, joined again in SQL (insert_events.sql)."""
+    name, part = half.rsplit("_", 1)
+    keys = [row[name] for row in rows]
+    values = [key >> 64 for key in keys] if part == "hi" else [key & LOW_64 for key in keys]
+    return pa.array(values, pa.uint64())
+
+
+def table_keys(table: pa.Table) -> list[tuple[int, int]]:
+    """(event key, content key) of each row of a ROW_SCHEMA table."""
+    halves = zip(*(table[name].to_pylist() for name in KEY_HALVES), strict=True)
+    return [((a << 64) | b, (c << 64) | d) for a, b, c, d in halves]
 
 
 def load_json(body: bytes) -> Any:
@@ -146,9 +166,10 @@ def parse_event(item: Any, fields: Fields) -> dict[str, Any]:
     sg_event_id = _text(item.get("sg_event_id"))
     message = _text(item.get("sg_message_id"))
     email = _text(item.get("email"))
+    content = content_key(item)
     return {
-        "event_key": sg_event_id or content_hash(item),
-        "content_key": content_key(item),
+        "event_key": id_key(sg_event_id) if sg_event_id else content,
+        "content_key": content,
         "send_id": _text(item.get("send_id")),
         "event": event.lower(),
         "ts": ts,
@@ -205,22 +226,27 @@ def campaign_of(item: dict[str, Any], field_name: str) -> str:
     return "(none)"
 
 
-def content_hash(item: dict[str, Any]) -> str:
-    """SHA-256 of the event's JSON with sorted keys and no spaces (events without sg_event_id)."""
-    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+def key128(data: bytes) -> int:
+    """The first 128 bits of SHA-256: the events table's keys (migration 004)."""
+    return int.from_bytes(hashlib.sha256(data).digest()[:16], "big")
 
 
-def content_key(item: dict[str, Any]) -> str:
+def id_key(sg_event_id: str) -> int:
+    """The event key of an event with its own id."""
+    return key128(sg_event_id.encode("utf-8", "surrogatepass"))
+
+
+def content_key(item: dict[str, Any]) -> int:
     """The key of a redelivery with a fresh `sg_event_id` (sendgrid/sendgrid-nodejs#1435): the
-    event's canonical JSON without that field. Always this function, so keys compare."""
+    event's canonical JSON (sorted keys, no spaces) without that field. An event without an id
+    has it as its event key too. Always this function, so keys compare."""
     rest = {k: v for k, v in item.items() if k != "sg_event_id"}
     try:
         canonical = orjson.dumps(rest, option=orjson.OPT_SORT_KEYS)
     except (TypeError, orjson.JSONEncodeError):
         canonical = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         canonical = canonical.encode("utf-8", "surrogatepass")
-    return "sha256:" + hashlib.sha256(canonical).hexdigest()
+    return key128(canonical)
 
 
 def dumps(value: Any) -> bytes:

@@ -17,14 +17,17 @@ import pyarrow as pa
 
 from core import sql
 from receiver.events import (
+    KEY_HALVES,
     ROW_SCHEMA,
     Fields,
     ParsedBatch,
-    content_hash,
     content_key,
     first_occurrences,
+    id_key,
+    key_half,
     parse_items,
     rows_table,
+    table_keys,
 )
 
 SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
@@ -58,26 +61,23 @@ def parse(body: bytes, fields: Fields) -> tuple[pa.Table, ParsedBatch] | None:
         return None
     batch = ParsedBatch(received=len(items))
     fast = typed["fast"].to_pylist()
-    missing_id = typed["sg_event_id"].is_null().to_pylist()
-    event_keys, content_keys, slow = [], [], []
+    ids = typed["sg_event_id"].to_pylist()
+    keys, slow = [], []
     for position, item in enumerate(items):
         if not fast[position]:
             slow.append((position, item))
             continue
-        content_keys.append(content_key(item))
-        event_keys.append(content_hash(item) if missing_id[position] else None)
+        content = content_key(item)
+        keys.append({"event_key": id_key(ids[position]) if ids[position] else content,
+                     "content_key": content})  # fmt: skip
     table = typed.filter(typed["fast"]).drop_columns("fast")
-    ids = table["sg_event_id"].to_pylist()
-    event_keys = [own or key for own, key in zip(ids, event_keys, strict=True)]
-    table = table.append_column("event_key", pa.array(event_keys, pa.string()))
-    table = table.append_column("content_key", pa.array(content_keys, pa.string()))
+    for name in KEY_HALVES:
+        table = table.append_column(name, key_half(keys, name))
     table = table.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)
     if slow:
         table = pa.concat_tables([table, rows_table(parse_items(batch, slow, fields))])
         table = table.sort_by("position")
-        event_keys = table["event_key"].to_pylist()
-        content_keys = table["content_key"].to_pylist()
-    keep = first_occurrences(zip(event_keys, content_keys, strict=True))
+    keep = first_occurrences(table_keys(table))
     if len(keep) < table.num_rows:
         table = table.take(keep)
     return table, batch

@@ -49,7 +49,7 @@ async def sendgrid_webhook(
     else:
         parsed = await run_in_threadpool(parse, delivery, fields)
     outcome = await _store(db, delivery, parsed, metrics)
-    types = parsed.events["event"].to_pylist() if isinstance(parsed, Prepared) else []
+    types = parsed.types() if isinstance(parsed, Prepared) else []
     metrics.ingested(types, outcome.stored, outcome.duplicates, outcome.quarantined)
     if outcome.rejection:
         metrics.batch("rejected")

@@ -3,4 +3,4 @@
 SELECT e.event, json_extract(decode(r.body)::JSON, '$[' || e.position || ']')::VARCHAR AS json
 FROM events AS e
 JOIN raw_batches AS r USING (batch_id)
-WHERE e.event_key = $event_key
+WHERE e.sg_event_id = $sg_event_id

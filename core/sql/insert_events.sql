@@ -3,10 +3,16 @@
 -- a duplicate when its sg_event_id key or its content key (its JSON without sg_event_id) is
 -- stored. The rows of batch_rows are distinct already (receiver/ingest.py keeps first
 -- occurrences in Python: two DISTINCT ON sorts here cost more than the rest of the statement).
+-- Keys arrive as uint64 halves (Arrow has no 128-bit integer) and are compared whole.
 -- Anti joins: ~15% less CPU than NOT IN, which must also handle NULLs; neither key is NULL.
 INSERT INTO events BY NAME
 SELECT b.*
-FROM batch_rows AS b
+FROM (
+    SELECT * EXCLUDE (event_key_hi, event_key_lo, content_key_hi, content_key_lo),
+        (event_key_hi::UHUGEINT << 64) | event_key_lo AS event_key,
+        (content_key_hi::UHUGEINT << 64) | content_key_lo AS content_key
+    FROM batch_rows
+) AS b
 ANTI JOIN (SELECT event_key FROM events WHERE ts BETWEEN $first_ts AND $last_ts) AS e
     ON b.event_key = e.event_key
 ANTI JOIN (

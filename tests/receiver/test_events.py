@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from receiver.events import BatchRejected, Fields, content_hash, parse_body, parse_event
+from receiver.events import BatchRejected, Fields, content_key, parse_body, parse_event
 from tests.factories import batch, event
 from tests.funnel_events import ingest
 
@@ -60,15 +60,15 @@ def test_message_id_is_the_part_of_sg_message_id_before_the_first_dot() -> None:
 def test_unknown_event_types_and_fields_are_kept_and_reachable_through_the_archive(db) -> None:
     item = event(event="Amp_Open", brand_new_field={"nested": [1, 2]})
     ingest(db, item)
-    [(kind, raw)] = db.rows("event_json", event_key=item["sg_event_id"])
+    [(kind, raw)] = db.rows("event_json", sg_event_id=item["sg_event_id"])
     assert kind == "amp_open"
     assert json.loads(raw)["brand_new_field"] == {"nested": [1, 2]}
 
 
 def test_an_event_without_sg_event_id_is_keyed_by_its_canonical_json_hash() -> None:
     item = {"event": "open", "timestamp": 1, "email": "a@b.c"}
-    assert parse_event(item, FIELDS)["event_key"] == content_hash(item)
-    assert content_hash({"timestamp": 1, "email": "a@b.c", "event": "open"}) == content_hash(item)
+    assert parse_event(item, FIELDS)["event_key"] == content_key(item)
+    assert content_key({"timestamp": 1, "email": "a@b.c", "event": "open"}) == content_key(item)
 
 
 def test_the_apple_machine_open_flag_is_read() -> None:

@@ -1,16 +1,22 @@
 """Exactly once on both keys, and a signed body SendGrid retries answered as the first time."""
 
+import hashlib
+import json
 import time
 from datetime import UTC, datetime
 
+import duckdb
+import orjson
 from fastapi.testclient import TestClient
 
+from core import sql
 from core.database import Database
 from receiver.events import Fields
 from receiver.ingest import Delivery, parse, store_many
 from simulator.credentials import Signer
 from tests.conftest import client_for, count, create_client, get_token, post_batch
 from tests.factories import batch, event
+from tests.funnel_events import ingest
 from tests.receiver.test_webhook import signed_settings
 
 
@@ -92,8 +98,6 @@ def test_events_stored_before_content_keys_existed_do_not_block_new_ones(
     db: Database,
 ) -> None:
     db.write(lambda con: con.execute("UPDATE events SET content_key = NULL"))
-    from tests.funnel_events import ingest
-
     ingest(db, event())
     db.write(lambda con: con.execute("UPDATE events SET content_key = NULL"))
     ingest(db, event())
@@ -127,3 +131,45 @@ def test_an_event_in_two_batches_of_one_commit_is_stored_once_with_the_first(
     outcomes = db.write(lambda con: store_many(con, items))
     assert [(o.stored, o.duplicates) for o in outcomes] == [(2, 0), (1, 2)]
     assert count(db, "SELECT count(*) FROM events") == 3
+
+
+def test_events_stored_with_text_keys_still_catch_their_redeliveries_once_migrated(
+    settings,
+) -> None:
+    con = duckdb.connect(str(settings.db))  # a database of migration 3: keys were text
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at DATE)")
+    for version, script in sql.MIGRATIONS:
+        if version < 4:
+            con.execute(script)
+            con.execute("INSERT INTO schema_migrations VALUES ($v, now())", {"v": version})
+    with_id = event()
+    anonymous = {k: v for k, v in event().items() if k != "sg_event_id"}
+    for item in (with_id, anonymous):
+        canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        rest = {k: v for k, v in item.items() if k != "sg_event_id"}
+        con.execute(
+            "INSERT INTO events (event_key, content_key, sg_event_id, batch_id, position, event,"
+            " ts, received_at, campaign, machine_open) VALUES ($key, $content, $id, 0, 0, $event,"
+            " make_timestamp($ts::BIGINT * 1000000)::TIMESTAMPTZ, now(), 'c', false)",
+            {
+                "key": item.get("sg_event_id") or text_key(canonical.encode()),
+                "content": text_key(orjson.dumps(rest, option=orjson.OPT_SORT_KEYS)),
+                "id": item.get("sg_event_id"),
+                "event": item["event"],
+                "ts": item["timestamp"],
+            },
+        )
+    con.close()
+    db = Database(settings.db)  # migrates the keys to integers
+    try:
+        ingest(db, with_id, {**with_id, "sg_event_id": "a fresh id"}, anonymous)
+        assert count(db, "SELECT count(*) FROM events") == 2
+        ingest(db, event())
+        assert count(db, "SELECT count(*) FROM events") == 3
+    finally:
+        db.close()
+
+
+def text_key(canonical: bytes) -> str:
+    """A key as migration 3 stored it."""
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()
