@@ -57,16 +57,12 @@ class Known:
 def _archived(
     con: duckdb.DuckDBPyConnection, deliveries: Sequence[Signed], firsts: dict[tuple[str, int], int]
 ) -> dict[int, tuple[Any, ...]]:
-    candidates = pa.table({
+    candidates = pa.table({  # noqa: F841 (read by the statement from this frame, as in ingest)
         "idx": [index for index in firsts.values()],
         "body_sha256": [sha for sha, _ in firsts],
         "signed_at": pa.array([signed_at for _, signed_at in firsts], pa.int64()),
     })  # fmt: skip
     oldest = min(min(signed_at for _, signed_at in firsts), LATEST)
     since = datetime.fromtimestamp(max(oldest, 0), UTC) - CLOCK_SKEW
-    con.register("candidates", candidates)
-    try:
-        rows = con.execute(sql.text("archived_outcomes"), {"since": since}).fetchall()
-    finally:
-        con.unregister("candidates")
+    rows = con.execute(sql.text("archived_outcomes"), {"since": since}).fetchall()
     return {idx: tuple(rest) for idx, *rest in rows}

@@ -1,2 +1,2 @@
--- Rows built by receiver/ingest.py, registered as new_rows.
+-- Rows built by receiver/ingest.py: the Arrow table new_rows of its _insert.
 INSERT INTO quarantine BY NAME SELECT * FROM new_rows
