@@ -62,7 +62,8 @@ def _archived(
         "body_sha256": [sha for sha, _ in firsts],
         "signed_at": pa.array([signed_at for _, signed_at in firsts], pa.int64()),
     })  # fmt: skip
-    oldest = min(min(signed_at for _, signed_at in firsts), LATEST)
-    since = datetime.fromtimestamp(max(oldest, 0), UTC) - CLOCK_SKEW
-    rows = con.execute(sql.text("archived_outcomes"), {"since": since}).fetchall()
+    first, last = min(signed for _, signed in firsts), max(signed for _, signed in firsts)
+    since = datetime.fromtimestamp(max(min(first, LATEST), 0), UTC) - CLOCK_SKEW
+    params = {"since": since, "first_signed": first, "last_signed": last}
+    rows = con.execute(sql.text("archived_outcomes"), params).fetchall()
     return {idx: tuple(rest) for idx, *rest in rows}
