@@ -56,7 +56,7 @@ def main() -> None:
           " peak RSS MB | funnel ms | overview ms | export ms | Overview page s |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for stored in sizes:
-        print(ingest_row(stored, args, ceiling_a, render=stored == max(sizes)), flush=True)
+        print(ingest_row(stored, args, ceiling_a), flush=True)
     small = small_posts(args.small_posts)
     small_ceiling = ceilings.http_without_storing(bodies(args.small_posts, 1), 32)
     print(f"\nsmall posts (1 event, 32 clients): {small.rate:,.0f} events/s, "
@@ -69,7 +69,7 @@ def main() -> None:
         print(*sending.section(args.invitations, runs=3), sep="\n")
 
 
-def ingest_row(stored: int, args: argparse.Namespace, ceiling_a: float, render: bool) -> str:
+def ingest_row(stored: int, args: argparse.Namespace, ceiling_a: float) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         server, signer = Server(Path(tmp)), Signer()
         server.env["MAILPULSE_SENDGRID_PUBLIC_KEYS"] = signer.public_key
@@ -83,7 +83,7 @@ def ingest_row(stored: int, args: argparse.Namespace, ceiling_a: float, render: 
             run = post_all(url, token, signer, payloads, args.clients)
         repeated = post_all(url, token, signer, payloads[:5], 1)
         peak_mb = peak_rss_mb(server.process.pid)
-        page_s = f"{dashboard.render_seconds(server.url):.2f}" if render else "-"
+        page_s = f"{dashboard.render_seconds(server.url):.2f}"
         server.stop()
         exact = run.stored == run.events and repeated.stored == 0
         exact = exact and count_events(database_file) == stored + run.events

@@ -3,7 +3,6 @@ SendGrid retrying after a lost answer. It is not archived again, and gets its fi
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -19,12 +18,8 @@ LATEST = 32_503_680_000  # year 3000: a later signature timestamp cannot be a da
 
 
 class Signed(Protocol):
-    body: bytes
+    sha256: str  # of the body
     signed_at: int | None
-
-
-def digest(delivery: Signed) -> str:
-    return hashlib.sha256(delivery.body).hexdigest()
 
 
 class Known:
@@ -36,7 +31,7 @@ class Known:
         firsts: dict[tuple[str, int], int] = {}
         for index, delivery in enumerate(deliveries):
             if delivery.signed_at is not None:
-                key = (digest(delivery), delivery.signed_at)
+                key = (delivery.sha256, delivery.signed_at)
                 self.same_as[index] = firsts.setdefault(key, index)
         self.stored = _archived(con, deliveries, firsts) if firsts else {}
 

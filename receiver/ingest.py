@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +56,10 @@ class Delivery:
     client_id: str | None
     received_at: datetime
     signed_at: int | None = None  # the signature's timestamp header, when signed
+    sha256: str = field(init=False)  # of the body: hashed once, outside the writer
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sha256", hashlib.sha256(self.body).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ def _archive_and_store(con: duckdb.DuckDBPyConnection, items: list[Item]) -> lis
         "received_at": [delivery.received_at for delivery, _ in items],
         "client_id": [delivery.client_id for delivery, _ in items],
         "body": [delivery.body for delivery, _ in items],
-        "body_sha256": [archive.digest(delivery) for delivery, _ in items],
+        "body_sha256": [delivery.sha256 for delivery, _ in items],
         "signed_at": pa.array([delivery.signed_at for delivery, _ in items], pa.int64()),
     }))  # fmt: skip
     return store_parsed(con, ids, items)
