@@ -61,10 +61,15 @@ def events_over_time(frame: pd.DataFrame, zone: str) -> go.Figure:
     return _tidy(figure)
 
 
-def delivery_to_open(hours: pd.Series) -> go.Figure:
-    figure = px.histogram(hours.rename("hours"), x="hours", nbins=48,
-                          title="Hours from delivery to first human open")  # fmt: skip
-    figure.update_layout(showlegend=False, yaxis_title="people")
+def delivery_to_open(bins: pd.DataFrame) -> go.Figure:
+    """A histogram of queries.delivery_to_open_bins: one bar per bin, edge to edge."""
+    figure = go.Figure(go.Bar(
+        x=(bins["start"] + bins["end"]) / 2, y=bins["people"], width=bins["end"] - bins["start"],
+        customdata=bins[["start", "end"]],
+        hovertemplate="%{customdata[0]:.1f}-%{customdata[1]:.1f} h: %{y:,} people<extra></extra>",
+    ))  # fmt: skip
+    figure.update_layout(title="Hours from delivery to first human open", showlegend=False,
+                         xaxis_title="hours", yaxis_title="people", bargap=0)  # fmt: skip
     return _tidy(figure)
 
 

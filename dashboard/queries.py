@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -137,6 +138,16 @@ def funnel_steps(people: pd.DataFrame) -> pd.DataFrame:
 def delivery_to_open_hours(people: pd.DataFrame) -> pd.Series:
     hours = (people["opened_at"] - people["delivered_at"]).dt.total_seconds() / 3600
     return hours.dropna().clip(lower=0)
+
+
+def delivery_to_open_bins(people: pd.DataFrame, bins: int = 48) -> pd.DataFrame:
+    """The hours from delivery to first human open as `bins` equal bins (start, end, people):
+    the browser gets a bar per bin, not every person's hours."""
+    hours = delivery_to_open_hours(people)
+    if hours.empty:
+        return pd.DataFrame({"start": [], "end": [], "people": []})
+    counts, edges = np.histogram(hours, bins=bins)
+    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "people": counts})
 
 
 def events_over_time(campaign: str) -> pd.DataFrame:

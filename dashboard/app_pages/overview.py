@@ -89,7 +89,7 @@ def this_campaign() -> None:
     over_time = queries.events_over_time(campaign)
     if not over_time.empty:
         left.plotly_chart(charts.events_over_time(over_time, tables.viewer_zone()), width="stretch")
-    hours = queries.delivery_to_open_hours(people)
+    hours = queries.delivery_to_open_bins(people)
     if not hours.empty:
         right.plotly_chart(charts.delivery_to_open(hours), width="stretch")
     reasons = queries.bounce_reasons(campaign)

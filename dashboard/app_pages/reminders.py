@@ -48,6 +48,7 @@ def download(place, chosen: pd.DataFrame, suffix: str, build: Callable[[pd.DataF
         mime=mime,
         type="primary" if suffix == ".csv" else "secondary",
         disabled=chosen.empty,
+        on_click="ignore",  # a download changes nothing on the page: no rerun under the next click
         width="stretch",
     )
 

@@ -79,6 +79,18 @@ def test_delivery_to_open_is_measured_in_hours() -> None:
     assert list(queries.delivery_to_open_hours(frame)) == [2.5]
 
 
+def test_delivery_to_open_is_binned_for_the_browser_with_every_person_counted_once() -> None:
+    delivered = pd.Timestamp("2026-01-01T08:00Z")
+    frame = pd.DataFrame({
+        "delivered_at": [delivered] * 5,
+        "opened_at": [delivered + pd.Timedelta(hours=h) for h in (0, 1, 1.5, 4)] + [pd.NaT],
+    })  # fmt: skip
+    bins = queries.delivery_to_open_bins(frame, bins=4)
+    assert list(bins["people"]) == [1, 2, 0, 1]  # [0,1): 0 · [1,2): 1 and 1.5 · [3,4]: 4
+    assert (list(bins["start"]), list(bins["end"])) == ([0, 1, 2, 3], [1, 2, 3, 4])
+    assert queries.delivery_to_open_bins(frame.iloc[4:]).empty
+
+
 @pytest.fixture
 def purged_last_year(settings: Settings) -> Iterator[Settings]:
     install_settings(settings)
