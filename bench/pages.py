@@ -32,8 +32,8 @@ def main() -> None:
         try:
             print(f"{args.stored:,} events stored, {employees_for(args.stored):,} employees")
             for page, ready in READY.items():
-                seconds = render_seconds(f"{server.url}/{page}", ready)
-                print(f"{page or 'overview'}: {seconds:.2f} s")
+                seconds, charts = render_seconds(f"{server.url}/{page}", ready)
+                print(f"{page or 'overview'}: {seconds:.2f} s ({charts} charts)")
         finally:
             server.stop()
 

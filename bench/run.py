@@ -83,7 +83,8 @@ def ingest_row(stored: int, args: argparse.Namespace, ceiling_a: float) -> str:
             run = post_all(url, token, signer, payloads, args.clients)
         repeated = post_all(url, token, signer, payloads[:5], 1)
         peak_mb = peak_rss_mb(server.process.pid)
-        page_s = f"{dashboard.render_seconds(server.url):.2f}"
+        seconds, charts = dashboard.render_seconds(server.url)
+        page_s = f"{seconds:.2f} ({charts} charts)"
         server.stop()
         exact = run.stored == run.events and repeated.stored == 0
         exact = exact and count_events(database_file) == stored + run.events
