@@ -26,6 +26,9 @@ def median_ms(work: Callable[[], object]) -> float:
 
 
 def query_timings(path: Path, campaign: str = "bench") -> dict[str, float]:
+    from streamlit.logger import set_log_level
+
+    set_log_level("error")  # not "No runtime found" for each cached query, amid the table
     from dashboard.queries import funnel_steps  # the page's own computation
 
     database = Database(path)
